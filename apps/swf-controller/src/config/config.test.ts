@@ -1,0 +1,240 @@
+import { ConfigError, describeConfig, loadConfig, parseFlags } from './config.js';
+import { SETTINGS } from './settings.js';
+
+const NO_ENV = {};
+
+function configError(argv: string[], env: Record<string, string> = {}): ConfigError {
+  try {
+    loadConfig(argv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has upstream defaults when nothing is set', () => {
+    const config = loadConfig([], NO_ENV);
+    expect(config).toEqual({
+      namespace: '',
+      kubeconfig: '',
+      master: '',
+      logLevel: 'info',
+      clientQPS: 5,
+      clientBurst: 10,
+      metricsPort: 9090,
+      apiServer: { host: 'ml-pipeline', port: 8887, tls: false, caCertPath: '' },
+      resyncIntervalSeconds: 30,
+      userIdentity: null,
+      apiTokenFile: '/var/run/secrets/kubeflow/tokens/scheduledworkflow-sa-token',
+      leaderElect: false,
+      timezone: 'Local',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    [['--namespace=kubeflow'], {}, 'namespace', 'kubeflow'],
+    [['--namespace', 'kubeflow'], {}, 'namespace', 'kubeflow'],
+    [['-namespace=kubeflow'], {}, 'namespace', 'kubeflow'],
+    [[], { NAMESPACE: 'team-a' }, 'namespace', 'team-a'],
+    [['--namespace=flag'], { NAMESPACE: 'env' }, 'namespace', 'flag'],
+    [[], { NAMESPACE: '' }, 'namespace', ''],
+    [['--clientQPS=2.5'], {}, 'clientQPS', 2.5],
+    [[], { CLIENT_QPS: '20' }, 'clientQPS', 20],
+    [[], { CLIENT_BURST: '30' }, 'clientBurst', 30],
+    [[], { RESYNC_INTERVAL_SECONDS: '1800' }, 'resyncIntervalSeconds', 1800],
+    [
+      ['--recurringRunResyncIntervalSeconds', '60'],
+      { RESYNC_INTERVAL_SECONDS: '1800' },
+      'resyncIntervalSeconds',
+      60,
+    ],
+    [[], { METRICS_PORT: '8080' }, 'metricsPort', 8080],
+    [[], { LOG_LEVEL: 'DEBUG' }, 'logLevel', 'debug'],
+    [['--logLevel=warning'], {}, 'logLevel', 'warn'],
+    [['--leaderElect'], {}, 'leaderElect', true],
+    [['--leaderElect=false'], { LEADER_ELECT: 'true' }, 'leaderElect', false],
+    [[], { LEADER_ELECT: 'True' }, 'leaderElect', true],
+    [['--logtostderr=true'], {}, 'logLevel', 'info'],
+    [[], { CRON_SCHEDULE_TIMEZONE: 'America/New_York' }, 'timezone', 'America/New_York'],
+    [[], { CRON_SCHEDULE_TIMEZONE: 'UTC\n' }, 'timezone', 'UTC'],
+    [['--apiTokenFile='], {}, 'apiTokenFile', ''],
+  ])('resolves %j with env %j: %s = %j', (argv, env, key, expected) => {
+    expect((loadConfig(argv, env) as unknown as Record<string, unknown>)[key]).toEqual(expected);
+  });
+
+  it('resolves the API server address and TLS flags', () => {
+    const config = loadConfig(
+      [
+        '--mlPipelineAPIServerName=ml-pipeline.kubeflow',
+        '--mlPipelineServiceGRPCPort=443',
+        '--mlPipelineServiceTLSEnabled',
+        '--caCertPath=/ca.pem',
+      ],
+      NO_ENV,
+    );
+    expect(config.apiServer).toEqual({
+      host: 'ml-pipeline.kubeflow',
+      port: 443,
+      tls: true,
+      caCertPath: '/ca.pem',
+    });
+  });
+
+  it.each([
+    [
+      {
+        USER_IDENTITY_HEADER: 'Kubeflow-UserID\n',
+        USER_IDENTITY_VALUE: 'system:serviceaccount:kubeflow:sa\n',
+      },
+      [],
+      { key: 'kubeflow-userid', value: 'system:serviceaccount:kubeflow:sa' },
+    ],
+    [
+      {
+        USER_IDENTITY_HEADER: 'kubeflow-userid',
+        USER_IDENTITY_VALUE: 'sa',
+        USER_IDENTITY_PREFIX: 'accounts.google.com:',
+      },
+      [],
+      { key: 'kubeflow-userid', value: 'accounts.google.com:sa' },
+    ],
+    [
+      { USER_IDENTITY_HEADER: 'from-env', USER_IDENTITY_VALUE: 'v' },
+      ['--userIdentityHeader=from-flag'],
+      { key: 'from-flag', value: 'v' },
+    ],
+    [{ USER_IDENTITY_VALUE: 'ignored without a header' }, [], null],
+  ])('resolves identity from env %j and flags %j', (env, argv, expected) => {
+    expect(loadConfig(argv, env).userIdentity).toEqual(expected);
+  });
+
+  it.each([
+    [['--clientQPS=abc'], {}, '--clientQPS / CLIENT_QPS', 'must be a positive number, got "abc"'],
+    [[], { CLIENT_QPS: '0' }, '--clientQPS / CLIENT_QPS', 'must be a positive number'],
+    [[], { CLIENT_BURST: '1.5' }, '--clientBurst / CLIENT_BURST', 'must be an integer'],
+    [[], { CLIENT_BURST: '0' }, '--clientBurst / CLIENT_BURST', 'must be at least 1, got 0'],
+    [[], { METRICS_PORT: '70000' }, '--metricsPort / METRICS_PORT', 'must be between 0 and 65535, got 70000'],
+    [['--mlPipelineServiceGRPCPort=0'], {}, '--mlPipelineServiceGRPCPort', 'must be between 1 and 65535'],
+    [
+      [],
+      { RESYNC_INTERVAL_SECONDS: '0' },
+      '--recurringRunResyncIntervalSeconds / RESYNC_INTERVAL_SECONDS',
+      'must be at least 1',
+    ],
+    [
+      [],
+      { RESYNC_INTERVAL_SECONDS: '-30' },
+      '--recurringRunResyncIntervalSeconds / RESYNC_INTERVAL_SECONDS',
+      'must be at least 1',
+    ],
+    [[], { LOG_LEVEL: 'verbose' }, '--logLevel / LOG_LEVEL', 'must be one of trace, debug, info'],
+    [[], { NAMESPACE: 'Team_A' }, '--namespace / NAMESPACE', 'not a valid namespace name'],
+    [
+      ['--mlPipelineServiceTLSEnabled=yes'],
+      {},
+      '--mlPipelineServiceTLSEnabled',
+      'must be true or false, got "yes"',
+    ],
+    [['--mlPipelineAPIServerName='], {}, '--mlPipelineAPIServerName', 'must not be empty'],
+    [
+      [],
+      { USER_IDENTITY_HEADER: 'kubeflow-userid' },
+      '--userIdentityValue / USER_IDENTITY_VALUE',
+      'is empty, but --userIdentityHeader / USER_IDENTITY_HEADER is set',
+    ],
+    [
+      [],
+      { USER_IDENTITY_HEADER: 'grpc-user', USER_IDENTITY_VALUE: 'v' },
+      '--userIdentityHeader / USER_IDENTITY_HEADER',
+      'reserved by gRPC',
+    ],
+    [
+      [],
+      { USER_IDENTITY_HEADER: 'kubeflow userid', USER_IDENTITY_VALUE: 'v' },
+      '--userIdentityHeader / USER_IDENTITY_HEADER',
+      'may only contain',
+    ],
+    [
+      [],
+      { CRON_SCHEDULE_TIMEZONE: 'Mars/Olympus' },
+      'CRON_SCHEDULE_TIMEZONE',
+      '"Mars/Olympus" is not a known IANA time zone',
+    ],
+    [['--bogus=1'], {}, '--bogus', 'unknown flag'],
+    [['--namespace'], {}, '--namespace', 'needs a value'],
+  ])('rejects %j with env %j, naming %s', (argv, env, setting, rule) => {
+    const error = configError(argv, env);
+    expect(error.setting).toBe(setting);
+    expect(error.message).toContain(rule);
+  });
+
+  it('never names the identity value in an error', () => {
+    const error = configError([], { USER_IDENTITY_HEADER: 'kubeflow-userid', USER_IDENTITY_VALUE: 'sécret' });
+    expect(error.message).not.toContain('cret');
+  });
+});
+
+describe('parseFlags', () => {
+  it('separates the command and flags and sees --help', () => {
+    expect(parseFlags(['print-config', '--namespace', 'a', '-h'])).toEqual({
+      flags: { namespace: 'a' },
+      positional: ['print-config'],
+      help: true,
+    });
+  });
+
+  it('treats words after -- as positional', () => {
+    expect(parseFlags(['--', '--namespace=a']).positional).toEqual(['--namespace=a']);
+  });
+});
+
+describe('describeConfig', () => {
+  it('shows the identity and the token path, and no token', () => {
+    const shown = describeConfig(
+      loadConfig(['--userIdentityHeader=kubeflow-userid', '--userIdentityValue=u'], NO_ENV),
+    );
+    expect(shown.userIdentity).toEqual({ key: 'kubeflow-userid', value: 'u' });
+    expect(shown.apiServer).toMatchObject({ address: 'ml-pipeline:8887' });
+  });
+});
+
+describe('SETTINGS', () => {
+  it('lists every upstream flag and env var', () => {
+    const flags = SETTINGS.map((s) => s.flag);
+    for (const flag of [
+      'namespace',
+      'kubeconfig',
+      'master',
+      'logLevel',
+      'clientQPS',
+      'clientBurst',
+      'metricsPort',
+      'mlPipelineAPIServerName',
+      'mlPipelineServiceGRPCPort',
+      'mlPipelineServiceTLSEnabled',
+      'caCertPath',
+      'recurringRunResyncIntervalSeconds',
+      'userIdentityHeader',
+      'userIdentityValue',
+    ]) {
+      expect(flags).toContain(flag);
+    }
+    const envs = SETTINGS.flatMap((s) => ('env' in s ? [s.env] : []));
+    for (const env of [
+      'NAMESPACE',
+      'LOG_LEVEL',
+      'CLIENT_QPS',
+      'CLIENT_BURST',
+      'RESYNC_INTERVAL_SECONDS',
+      'METRICS_PORT',
+      'USER_IDENTITY_HEADER',
+      'USER_IDENTITY_VALUE',
+      'USER_IDENTITY_PREFIX',
+    ]) {
+      expect(envs).toContain(env);
+    }
+  });
+});

@@ -1,0 +1,147 @@
+import {
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  makeInformer,
+} from '@kubernetes/client-node';
+import type { Logger } from '../log.js';
+
+/**
+ * An object the informer caches, as the API server sends it: plain JSON (times are strings, not
+ * the `Date`s of client-node's typed models).
+ */
+export interface CachedObject {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+}
+
+/** Options of {@link ResilientInformer}. */
+export interface ResilientInformerOptions<T extends CachedObject> {
+  readonly kubeConfig: KubeConfig;
+  /** Collection path, e.g. `/apis/kubeflow.org/v1beta1/scheduledworkflows`. */
+  readonly path: string;
+  /** Lists the collection (with the same label selector). */
+  readonly list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
+  readonly labelSelector?: string;
+  readonly log: Logger;
+  /** First restart delay after an error; doubles per consecutive error. @default 250 */
+  readonly baseBackoffMs?: number;
+  /** Longest restart delay. @default 30000 */
+  readonly maxBackoffMs?: number;
+  readonly onAdd?: (obj: T) => void;
+  readonly onUpdate?: (obj: T) => void;
+  readonly onDelete?: (obj: T) => void;
+  /** Called on each error, before the restart is scheduled (for metrics). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * A list-watch cache that never gives up.
+ *
+ * `@kubernetes/client-node`'s informer restarts by itself only after a 410 or a clean close of
+ * the watch; on any other error (API server down, connection reset, 5xx, 403) it reports the
+ * error and stops for good. This wrapper restarts it after an exponential backoff, so the cache
+ * re-lists and re-watches once the API server answers again. Objects it hands out are shared with
+ * the cache: callers must not modify them.
+ */
+export class ResilientInformer<T extends CachedObject> {
+  readonly #options: ResilientInformerOptions<T>;
+  readonly #informer: ReturnType<typeof makeInformer<KubernetesObject>>;
+  #synced = false;
+  #syncWaiters: Array<() => void> = [];
+  #consecutiveErrors = 0;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  /** Restarts after errors since start. */
+  restarts = 0;
+
+  constructor(options: ResilientInformerOptions<T>) {
+    this.#options = options;
+    const list = async () => {
+      const result = await options.list();
+      // The informer fills its cache synchronously right after this promise settles; a macrotask
+      // runs after that, so the cache is complete when `synced` is set.
+      setImmediate(() => this.#markSynced());
+      return result as unknown as KubernetesListObject<KubernetesObject>;
+    };
+    this.#informer = makeInformer<KubernetesObject>(options.kubeConfig, options.path, list, options.labelSelector);
+    const { onAdd, onUpdate, onDelete } = options;
+    if (onAdd) this.#informer.on('add', (obj) => onAdd(obj as T));
+    if (onUpdate) this.#informer.on('update', (obj) => onUpdate(obj as T));
+    if (onDelete) this.#informer.on('delete', (obj) => onDelete(obj as T));
+    this.#informer.on('error', (error: unknown) => this.#onError(error));
+    // A restart that resumes the watch without a re-list shows it is healthy by delivering events.
+    this.#informer.on('change', () => {
+      this.#consecutiveErrors = 0;
+    });
+  }
+
+  /** Starts listing and watching; resolves once the first list is in the cache. */
+  async start(signal?: AbortSignal): Promise<void> {
+    this.#stopped = false;
+    void this.#informer.start().catch((error: unknown) => this.#onError(error));
+    if (this.#synced) return;
+    await new Promise<void>((resolve, reject) => {
+      this.#syncWaiters.push(resolve);
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  }
+
+  /** True once the first list has been cached. */
+  get hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** Cached objects, of one namespace or all. */
+  list(namespace?: string): readonly T[] {
+    return this.#informer.list(namespace) as unknown as readonly T[];
+  }
+
+  /** A cached object. */
+  get(name: string, namespace?: string): T | undefined {
+    return this.#informer.get(name, namespace) as T | undefined;
+  }
+
+  /** Stops watching and cancels a pending restart. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#restartTimer);
+    await this.#informer.stop();
+  }
+
+  #markSynced(): void {
+    this.#consecutiveErrors = 0;
+    if (this.#synced) return;
+    this.#synced = true;
+    for (const resolve of this.#syncWaiters) resolve();
+    this.#syncWaiters = [];
+  }
+
+  #onError(error: unknown): void {
+    if (this.#stopped) return;
+    this.#options.onError?.(error);
+    const base = this.#options.baseBackoffMs ?? 250;
+    const max = this.#options.maxBackoffMs ?? 30_000;
+    const delay = Math.min(max, base * 2 ** Math.min(this.#consecutiveErrors, 20));
+    this.#consecutiveErrors += 1;
+    this.#options.log.warn(
+      { path: this.#options.path, err: errorText(error), retryInMs: delay },
+      'list/watch failed; restarting',
+    );
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = setTimeout(() => {
+      if (this.#stopped) return;
+      this.restarts += 1;
+      void this.#informer.start().catch((e: unknown) => this.#onError(e));
+    }, delay);
+  }
+}
+
+/** A short description of an error from fetch or the API server. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code =
+      (error as { code?: unknown; statusCode?: unknown }).statusCode ?? (error as { code?: unknown }).code;
+    return code === undefined ? error.message : `${error.message} (${String(code)})`;
+  }
+  return String(error);
+}
