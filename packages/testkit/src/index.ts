@@ -7,3 +7,4 @@ export {
   startControlPlane,
 } from './control-plane/control-plane.js';
 export { SupervisedProcess } from './control-plane/supervised-process.js';
+export * from './kfp-double/index.js';
