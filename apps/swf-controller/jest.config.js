@@ -1,3 +1,5 @@
 import preset from '../../jest.preset.js';
 
-export default preset;
+// Integration tests start a control plane (binaries built once in globalSetup) and wait for real
+// schedules to fire.
+export default { ...preset, testTimeout: 120_000, globalSetup: '@swf/testkit/global-setup' };

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       apiTokenFile: '/var/run/secrets/kubeflow/tokens/scheduledworkflow-sa-token',
       leaderElect: false,
       timezone: 'Local',
+      v1Block: { blockV1Pipelines: false, v1AllowedNamespaces: '' },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -61,6 +62,12 @@ describe('loadConfig', () => {
     [[], { CRON_SCHEDULE_TIMEZONE: 'America/New_York' }, 'timezone', 'America/New_York'],
     [[], { CRON_SCHEDULE_TIMEZONE: 'UTC\n' }, 'timezone', 'UTC'],
     [['--apiTokenFile='], {}, 'apiTokenFile', ''],
+    [
+      [],
+      { BLOCK_V1_PIPELINES: 'true', V1_ALLOWED_NAMESPACES: 'legacy, team-b' },
+      'v1Block',
+      { blockV1Pipelines: true, v1AllowedNamespaces: 'legacy, team-b' },
+    ],
   ])('resolves %j with env %j: %s = %j', (argv, env, key, expected) => {
     expect((loadConfig(argv, env) as unknown as Record<string, unknown>)[key]).toEqual(expected);
   });
@@ -164,6 +171,7 @@ describe('loadConfig', () => {
       '"Mars/Olympus" is not a known IANA time zone',
     ],
     [['--bogus=1'], {}, '--bogus', 'unknown flag'],
+    [[], { BLOCK_V1_PIPELINES: 'maybe' }, 'BLOCK_V1_PIPELINES', 'must be true or false, got "maybe"'],
     [['--namespace'], {}, '--namespace', 'needs a value'],
   ])('rejects %j with env %j, naming %s', (argv, env, setting, rule) => {
     const error = configError(argv, env);

@@ -40,6 +40,8 @@ export interface Config {
   readonly leaderElect: boolean;
   /** IANA zone for cron schedules; `Local` means the machine's zone. */
   readonly timezone: string;
+  /** Upstream's `BLOCK_V1_PIPELINES` / `V1_ALLOWED_NAMESPACES`. */
+  readonly v1Block: { readonly blockV1Pipelines: boolean; readonly v1AllowedNamespaces: string };
 }
 
 type SettingName = (typeof SETTINGS)[number]['flag'];
@@ -157,14 +159,18 @@ export function resolveConfig(
     apiServer: Object.freeze({
       host,
       port: int('mlPipelineServiceGRPCPort', 1, 65535),
-      tls: parseBool(raw.mlPipelineServiceTLSEnabled, spec('mlPipelineServiceTLSEnabled')),
+      tls: parseBool(raw.mlPipelineServiceTLSEnabled, settingLabel(spec('mlPipelineServiceTLSEnabled'))),
       caCertPath: raw.caCertPath.trim(),
     }),
     resyncIntervalSeconds: int('recurringRunResyncIntervalSeconds', 1),
     userIdentity,
     apiTokenFile: raw.apiTokenFile.trim(),
-    leaderElect: parseBool(raw.leaderElect, spec('leaderElect')),
+    leaderElect: parseBool(raw.leaderElect, settingLabel(spec('leaderElect'))),
     timezone,
+    v1Block: Object.freeze({
+      blockV1Pipelines: parseBool(env.BLOCK_V1_PIPELINES || 'false', 'BLOCK_V1_PIPELINES'),
+      v1AllowedNamespaces: (env.V1_ALLOWED_NAMESPACES ?? '').trim(),
+    }),
   });
 }
 
@@ -207,11 +213,11 @@ function parseNumber(text: string, spec: SettingSpec): number {
   return value;
 }
 
-function parseBool(text: string, spec: SettingSpec): boolean {
+function parseBool(text: string, label: string): boolean {
   const word = text.trim();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
-  throw new ConfigError(settingLabel(spec), `must be true or false, got "${text}"`);
+  throw new ConfigError(label, `must be true or false, got "${text}"`);
 }
 
 function parseLogLevel(text: string, spec: SettingSpec): LogLevel {

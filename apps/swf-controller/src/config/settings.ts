@@ -152,5 +152,35 @@ export const SETTINGS = [
 /** Env var (no flag) that names the IANA time zone cron schedules are evaluated in. */
 export const TIMEZONE_ENV = 'CRON_SCHEDULE_TIMEZONE';
 
+/** Settings upstream reads from the environment only (no flag), as this controller does. */
+export const ENV_ONLY_SETTINGS = [
+  {
+    env: TIMEZONE_ENV,
+    default: '',
+    help: "IANA time zone cron schedules are evaluated in; empty uses the machine's zone.",
+  },
+  {
+    env: 'BLOCK_V1_PIPELINES',
+    default: 'false',
+    help: 'Refuse to start embedded KFP v1 workflows (true/false).',
+  },
+  {
+    env: 'V1_ALLOWED_NAMESPACES',
+    default: '',
+    help: 'Comma-separated namespaces still allowed to run v1 workflows when they are blocked.',
+  },
+] as const;
+
 /** Log levels accepted, as upstream's logrus names them (`warning` is an alias of `warn`). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'] as const;
+
+/** The settings as the Markdown table the README shows (a test keeps the README equal to it). */
+export function settingsTable(): string {
+  const value = (text: string) => (text === '' ? 'empty' : `\`${text}\``);
+  const rows = SETTINGS.map((s: SettingSpec) => {
+    const env = s.env ? `\`${s.env}\`` : '';
+    return `| \`--${s.flag}\` | ${env} | ${value(s.default)} | ${s.added ? 'new: ' : ''}${s.help} |`;
+  });
+  const envOnly = ENV_ONLY_SETTINGS.map((s) => `| | \`${s.env}\` | ${value(s.default)} | ${s.help} |`);
+  return ['| flag | env var | default | meaning |', '|---|---|---|---|', ...rows, ...envOnly].join('\n');
+}

@@ -62,9 +62,7 @@ export class KubeApi {
   }
 
   /** Lists ScheduledWorkflows in one namespace or all. */
-  async listScheduledWorkflows(
-    namespace: string,
-  ): Promise<{ items: ScheduledWorkflow[] }> {
+  async listScheduledWorkflows(namespace: string): Promise<{ items: ScheduledWorkflow[] }> {
     await this.limiter.take();
     const coordinates = { group: SWF_GROUP, version: SWF_VERSION, plural: SWF_PLURAL };
     return namespace

@@ -63,7 +63,12 @@ export class ResilientInformer<T extends CachedObject> {
       setImmediate(() => this.#markSynced());
       return result as unknown as KubernetesListObject<KubernetesObject>;
     };
-    this.#informer = makeInformer<KubernetesObject>(options.kubeConfig, options.path, list, options.labelSelector);
+    this.#informer = makeInformer<KubernetesObject>(
+      options.kubeConfig,
+      options.path,
+      list,
+      options.labelSelector,
+    );
     const { onAdd, onUpdate, onDelete } = options;
     if (onAdd) this.#informer.on('add', (obj) => onAdd(obj as T));
     if (onUpdate) this.#informer.on('update', (obj) => onUpdate(obj as T));

@@ -1,0 +1,65 @@
+import { NEXT_USAGE, nextCommand } from './commands/next.js';
+import { runController } from './commands/run.js';
+import { ConfigError, describeConfig, parseFlags, resolveConfig, settingLabel } from './config/config.js';
+import { ENV_ONLY_SETTINGS, SETTINGS } from './config/settings.js';
+
+const COMMANDS = ['run', 'next', 'print-config', 'help'] as const;
+
+/** `--help` text, from the settings table. */
+export function usage(): string {
+  const flags = SETTINGS.map((s) => `  ${settingLabel(s).padEnd(62)} ${s.help} (default "${s.default}")`);
+  const envOnly = ENV_ONLY_SETTINGS.map((s) => `  ${s.env.padEnd(62)} ${s.help}`);
+  return [
+    'swf-controller: the Kubeflow Pipelines ScheduledWorkflow controller',
+    '',
+    'Usage:',
+    '  swf-controller [run] [flags]      start the controller (default)',
+    '  swf-controller print-config [flags]   print the resolved settings as one JSON line',
+    `  ${NEXT_USAGE.split('\n')[0]}`,
+    '',
+    'Flags (a flag beats its env var; --name=value and --name value both work):',
+    ...flags,
+    '',
+    'Env vars without a flag:',
+    ...envOnly,
+  ].join('\n');
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [first] = argv;
+  const command = first !== undefined && (COMMANDS as readonly string[]).includes(first) ? first : 'run';
+  const rest = command === first ? argv.slice(1) : argv;
+  try {
+    if (command === 'next') {
+      if (rest.includes('--help') || rest.includes('-h')) return print(NEXT_USAGE, 0);
+      const { answer, exitCode } = await nextCommand(rest, env, Date.now());
+      process.stdout.write(`${JSON.stringify(answer)}\n`);
+      return exitCode;
+    }
+    const { flags, positional, help } = parseFlags(rest);
+    if (help || command === 'help') return print(usage(), 0);
+    if (positional.length > 0)
+      throw new ConfigError(
+        positional[0] as string,
+        `unknown command; expected one of ${COMMANDS.join(', ')}`,
+      );
+    const config = resolveConfig(flags, env);
+    if (command === 'print-config') return print(JSON.stringify(describeConfig(config)), 0);
+    const aborter = new AbortController();
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => aborter.abort(signal));
+    await runController(config, { env, signal: aborter.signal });
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`swf-controller: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function print(text: string, code: number): number {
+  process.stdout.write(`${text}\n`);
+  return code;
+}

@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../config/config.js';
+import { TIMEZONE_ENV } from '../config/settings.js';
+import { formatKubeTime, type ScheduledWorkflow } from '../domain/index.js';
+import { decideSchedule, loadZone, nextScheduledEpoch, ScheduleError } from '../domain/schedule/index.js';
+
+/** Usage of `swf-controller next`. */
+export const NEXT_USAGE = `swf-controller next --file <swf.yaml|json> [--now <epoch|RFC 3339>] [--active N] [--timezone Z] [--count K]
+
+Prints one JSON line: when the ScheduledWorkflow fires next and whether it would run now.
+  --file      a ScheduledWorkflow as YAML or JSON (status.trigger is honoured)
+  --now       the time to decide at (default: now)
+  --active    runs currently active, for maxConcurrency (default 0)
+  --timezone  IANA zone for cron schedules (default: $${TIMEZONE_ENV}, else the machine's zone)
+  --count     also list the next K fire times, assuming each one runs (default 1)
+Exit 0 on success, 1 when the schedule is invalid (the line then has "error"), 2 on bad arguments.`;
+
+/** One answer of `next`. */
+export interface NextAnswer {
+  nextScheduledEpoch: number | null;
+  shouldRunNow: boolean;
+  nextScheduledTime?: string | null;
+  upcoming?: number[];
+  timezone?: string;
+  error?: string;
+}
+
+/**
+ * Runs `next`: reads the resource, decides with the pure schedule code, returns the answer and
+ * the exit code.
+ *
+ * @throws ConfigError (exit 2) for bad arguments or an unreadable file
+ */
+export async function nextCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  nowMs: number,
+): Promise<{ answer: NextAnswer; exitCode: 0 | 1 }> {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        file: { type: 'string' },
+        now: { type: 'string' },
+        active: { type: 'string' },
+        timezone: { type: 'string' },
+        count: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }) as { values: Record<string, string | undefined> });
+  } catch (error) {
+    throw new ConfigError('next', (error as Error).message);
+  }
+  if (!values.file) throw new ConfigError('--file', 'is required: the ScheduledWorkflow to evaluate');
+  const swf = await readResource(values.file);
+  const nowEpoch = values.now === undefined ? Math.floor(nowMs / 1000) : parseNow(values.now);
+  const active = parseCount(values.active ?? '0', '--active', 0);
+  const count = parseCount(values.count ?? '1', '--count', 1);
+  const zoneName =
+    values.timezone ?? (env[TIMEZONE_ENV]?.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone);
+  try {
+    const zone = loadZone(zoneName, values.timezone === undefined ? TIMEZONE_ENV : '--timezone');
+    const decision = decideSchedule(swf, { nowEpoch, activeWorkflowCount: active, zone });
+    const answer: NextAnswer = {
+      nextScheduledEpoch: decision.nextScheduledEpoch,
+      shouldRunNow: decision.shouldRunNow,
+      nextScheduledTime:
+        decision.nextScheduledEpoch === null ? null : formatKubeTime(decision.nextScheduledEpoch),
+      timezone: zone.name,
+    };
+    if (count > 1)
+      answer.upcoming = upcoming(swf, decision.nextScheduledEpoch, count, (s) =>
+        nextScheduledEpoch(s, 0, zone),
+      );
+    return { answer, exitCode: 0 };
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    return { answer: { nextScheduledEpoch: null, shouldRunNow: false, error: error.message }, exitCode: 1 };
+  }
+}
+
+/** The next `count` fire times, each computed as if the previous one had run. */
+function upcoming(
+  swf: ScheduledWorkflow,
+  first: number | null,
+  count: number,
+  next: (swf: ScheduledWorkflow) => number | null,
+): number[] {
+  const times: number[] = [];
+  let current = first;
+  let resource = swf;
+  while (current !== null && times.length < count) {
+    times.push(current);
+    resource = {
+      ...resource,
+      status: {
+        ...resource.status,
+        trigger: { ...resource.status?.trigger, lastTriggeredTime: formatKubeTime(current) },
+      },
+    };
+    current = next(resource);
+  }
+  return times;
+}
+
+async function readResource(path: string): Promise<ScheduledWorkflow> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      '--file',
+      `cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(
+      '--file',
+      `"${path}" is not YAML or JSON: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const swf = parsed as Partial<ScheduledWorkflow> | null;
+  if (!swf || typeof swf !== 'object' || typeof swf.spec !== 'object' || swf.spec === null) {
+    throw new ConfigError('--file', `"${path}" is not a ScheduledWorkflow (no spec object)`);
+  }
+  return { ...swf, metadata: swf.metadata ?? {}, spec: swf.spec } as ScheduledWorkflow;
+}
+
+function parseNow(text: string): number {
+  if (/^-?\d+$/.test(text.trim())) return Number(text.trim());
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    throw new ConfigError('--now', `must be Unix seconds or an RFC 3339 time, got "${text}"`);
+  }
+  return Math.floor(ms / 1000);
+}
+
+function parseCount(text: string, flag: string, min: number): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > 10_000) {
+    throw new ConfigError(flag, `must be an integer from ${min} to 10000, got "${text}"`);
+  }
+  return Number(text);
+}

@@ -1,0 +1,89 @@
+/**
+ * The run history in a ScheduledWorkflow's status, from the Argo Workflows it owns, as upstream's
+ * workflow client (`crd/controller/scheduledworkflow/client/workflow_client.go`) and the label
+ * selectors it lists with (`util/label.go`).
+ */
+
+import type { ArgoWorkflow } from './argo.js';
+import { formatKubeTime } from './go-time-format.js';
+import {
+  LABEL_ARGO_COMPLETED,
+  LABEL_SCHEDULED_WORKFLOW_NAME,
+  LABEL_WORKFLOW_EPOCH,
+  LABEL_WORKFLOW_INDEX,
+} from './labels.js';
+import { minIndex } from './names.js';
+import type { ScheduledWorkflow, WorkflowStatus } from './types.js';
+
+/** Active and completed runs of one ScheduledWorkflow, unsorted. */
+export interface WorkflowRuns {
+  active: WorkflowStatus[];
+  completed: WorkflowStatus[];
+}
+
+/** Go's `strconv.ParseInt(value, 10, 64)`, limited to safe integers; undefined when it fails. */
+export function parseLabelInteger(value: string | undefined): number | undefined {
+  if (value === undefined || !/^[+-]?[0-9]+$/.test(value)) return undefined;
+  const parsed = Number(value);
+  return Number.isSafeInteger(parsed) ? parsed : undefined;
+}
+
+/** Drops what Go's `omitempty` drops from a WorkflowStatus: empty strings and a zero index. */
+function withoutEmpty(status: WorkflowStatus): WorkflowStatus {
+  return Object.fromEntries(
+    Object.entries(status).filter(([, value]) => value !== '' && value !== 0 && value !== undefined),
+  ) as WorkflowStatus;
+}
+
+/**
+ * One history entry. `scheduledAt` comes from the epoch label, falling back to the creation time
+ * when the label is missing or unparsable; `index` from the index label, 0 otherwise. Times a
+ * Workflow lacks are null, as Kubernetes serialises a zero `metav1.Time`.
+ */
+export function workflowStatusFromWorkflow(workflow: ArgoWorkflow): WorkflowStatus {
+  const { metadata, status } = workflow;
+  const labels = metadata.labels ?? {};
+  const createdAt = metadata.creationTimestamp ?? null;
+  const epoch = parseLabelInteger(labels[LABEL_WORKFLOW_EPOCH]);
+  return withoutEmpty({
+    name: metadata.name,
+    namespace: metadata.namespace,
+    selfLink: metadata.selfLink,
+    uid: metadata.uid,
+    phase: status?.phase,
+    message: status?.message,
+    createdAt,
+    startedAt: status?.startedAt ?? null,
+    finishedAt: status?.finishedAt ?? null,
+    scheduledAt: epoch === undefined ? createdAt : formatKubeTime(epoch),
+    index: parseLabelInteger(labels[LABEL_WORKFLOW_INDEX]) ?? 0,
+  });
+}
+
+/** A Kubernetes `key>bound` requirement: the label must exist, parse as an integer and exceed the bound. */
+function indexAbove(workflow: ArgoWorkflow, bound: number): boolean {
+  const index = parseLabelInteger(workflow.metadata.labels?.[LABEL_WORKFLOW_INDEX]);
+  return index !== undefined && index > bound;
+}
+
+/**
+ * The history entries of `swf` among `workflows` (for example, an informer's whole cache), selected
+ * as upstream's label selectors do: named after `swf` by the scheduledWorkflowName label; active
+ * unless Argo's completed label is `"true"`; active ones with an index above 0 and completed ones
+ * with an index above `minIndex(swf)`. Upstream lists across all namespaces; only Workflows in the
+ * ScheduledWorkflow's namespace are taken here, so same-named ScheduledWorkflows in two namespaces
+ * do not share a history.
+ */
+export function workflowRuns(swf: ScheduledWorkflow, workflows: Iterable<ArgoWorkflow>): WorkflowRuns {
+  const runs: WorkflowRuns = { active: [], completed: [] };
+  const completedAbove = minIndex(swf);
+  for (const workflow of workflows) {
+    const labels = workflow.metadata.labels ?? {};
+    if (workflow.metadata.namespace !== swf.metadata.namespace) continue;
+    if (labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name) continue;
+    const completed = labels[LABEL_ARGO_COMPLETED] === 'true';
+    if (!indexAbove(workflow, completed ? completedAbove : 0)) continue;
+    (completed ? runs.completed : runs.active).push(workflowStatusFromWorkflow(workflow));
+  }
+  return runs;
+}

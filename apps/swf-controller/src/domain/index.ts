@@ -1,0 +1,58 @@
+export {
+  ARGO_API_VERSION,
+  ARGO_WORKFLOW_KIND,
+  type ArgoObjectMeta,
+  type ArgoWorkflow,
+  type ArgoWorkflowStatus,
+} from './argo.js';
+export { RunRequestError, ScheduledWorkflowSpecError, WorkflowSpecError } from './errors.js';
+export { formatGoTime, formatKubeTime, RFC3339_LAYOUT } from './go-time-format.js';
+export { type WorkflowRuns, workflowRuns, workflowStatusFromWorkflow } from './history.js';
+export type { JsonObject } from './json.js';
+export {
+  LABEL_ARGO_COMPLETED,
+  LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW,
+  LABEL_RUN_ID,
+  LABEL_SCHEDULED_WORKFLOW_ENABLED,
+  LABEL_SCHEDULED_WORKFLOW_NAME,
+  LABEL_SCHEDULED_WORKFLOW_STATUS,
+  LABEL_WORKFLOW_EPOCH,
+  LABEL_WORKFLOW_INDEX,
+  V2_COMPONENT_KEY,
+  V2_PIPELINE_KEY,
+} from './labels.js';
+export {
+  fnv32a,
+  lastIndex,
+  minIndex,
+  nextIndex,
+  nextResourceName,
+} from './names.js';
+export { DEFAULT_MACRO_TIME_LAYOUT, formatMacros, formatParameters, type MacroValues } from './parameters.js';
+export {
+  buildRunRequest,
+  type RunInput,
+  type RunRequest,
+  type RunRuntimeConfig,
+} from './run-request.js';
+export * from './schedule/index.js';
+export {
+  CONDITION_MESSAGES,
+  type ComputedStatus,
+  computeStatus,
+  INVALID_SPEC_REASON,
+  type SpecProblem,
+  type StatusInputs,
+  statusChanged,
+} from './status.js';
+export { StrftimePatternError, strftime } from './strftime.js';
+export * from './types.js';
+export { embedsV2Pipeline, isV1PipelinesBlocked, shouldBlockV1, type V1BlockSettings } from './v1-block.js';
+export {
+  buildWorkflow,
+  controllerReference,
+  WORKFLOW_SPEC_FIELD,
+  WORKFLOW_UID_PLACEHOLDER,
+  type WorkflowRunValues,
+  workflowFromStoredSpec,
+} from './workflow.js';

@@ -1,0 +1,161 @@
+import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { Logger } from '../log.js';
+import { statusCode } from './kube-api.js';
+
+/** Timings as client-go's leader election defaults. */
+export interface LeaderElectionTimings {
+  /** How long a lease holds without renewal. @default 15000 */
+  readonly leaseDurationMs: number;
+  /** A leader that cannot renew for this long steps down. @default 10000 */
+  readonly renewDeadlineMs: number;
+  /** Pause between tries to acquire or renew. @default 2000 */
+  readonly retryPeriodMs: number;
+}
+
+export const DEFAULT_LEADER_ELECTION_TIMINGS: LeaderElectionTimings = Object.freeze({
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+});
+
+/** Options of {@link runLeaderElection}. */
+export interface LeaderElectionOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly namespace: string;
+  readonly name: string;
+  /** This replica's identity, unique among replicas. */
+  readonly identity: string;
+  readonly log: Logger;
+  readonly timings?: LeaderElectionTimings;
+  readonly now?: () => number;
+}
+
+/**
+ * Leader election on a `coordination.k8s.io` Lease, as client-go's: acquire the lease when it is
+ * free or expired, renew it every retry period, and step down when renewal fails for longer than
+ * the renew deadline. Updates carry the Lease's resourceVersion, so two replicas never both win.
+ *
+ * `lead` runs while this replica leads, with a signal that aborts when leadership is lost or
+ * `signal` aborts. Resolves when `signal` aborts (the lease is released on a clean stop so a
+ * standby takes over at once) or after leadership was lost (the caller should exit: state built
+ * while leading cannot be trusted).
+ */
+export async function runLeaderElection(
+  options: LeaderElectionOptions,
+  signal: AbortSignal,
+  lead: (leading: AbortSignal) => Promise<void>,
+): Promise<'stopped' | 'lost'> {
+  const api = options.kubeConfig.makeApiClient(CoordinationV1Api);
+  const timings = options.timings ?? DEFAULT_LEADER_ELECTION_TIMINGS;
+  const now = options.now ?? Date.now;
+  const { log, namespace, name, identity } = options;
+
+  while (!signal.aborted) {
+    if (await tryAcquireOrRenew(api, options, timings, now)) break;
+    await sleep(timings.retryPeriodMs, signal);
+  }
+  if (signal.aborted) return 'stopped';
+  log.info({ lease: `${namespace}/${name}`, identity }, 'became leader');
+
+  const leading = new AbortController();
+  const onStop = () => leading.abort();
+  signal.addEventListener('abort', onStop, { once: true });
+  const work = lead(leading.signal);
+  let lastRenew = now();
+  let lost = false;
+  while (!leading.signal.aborted) {
+    await sleep(timings.retryPeriodMs, leading.signal);
+    if (leading.signal.aborted) break;
+    if (await tryAcquireOrRenew(api, options, timings, now).catch(() => false)) {
+      lastRenew = now();
+    } else if (now() - lastRenew > timings.renewDeadlineMs) {
+      log.error({ lease: `${namespace}/${name}` }, 'lost leadership: could not renew the lease in time');
+      lost = true;
+      leading.abort();
+    }
+  }
+  signal.removeEventListener('abort', onStop);
+  await work;
+  if (!lost) await release(api, options).catch(() => undefined);
+  return lost ? 'lost' : 'stopped';
+}
+
+async function tryAcquireOrRenew(
+  api: CoordinationV1Api,
+  options: LeaderElectionOptions,
+  timings: LeaderElectionTimings,
+  now: () => number,
+): Promise<boolean> {
+  const { namespace, name, identity } = options;
+  const stamp = new Date(now());
+  const spec = {
+    holderIdentity: identity,
+    leaseDurationSeconds: Math.ceil(timings.leaseDurationMs / 1000),
+    renewTime: stamp,
+  };
+  let lease: V1Lease;
+  try {
+    lease = await api.readNamespacedLease({ name, namespace });
+  } catch (error) {
+    if (statusCode(error) !== 404) throw error;
+    try {
+      await api.createNamespacedLease({
+        namespace,
+        body: { metadata: { name, namespace }, spec: { ...spec, acquireTime: stamp, leaseTransitions: 0 } },
+      });
+      return true;
+    } catch (createError) {
+      if (statusCode(createError) === 409) return false;
+      throw createError;
+    }
+  }
+  const holder = lease.spec?.holderIdentity ?? '';
+  const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+  const duration = (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+  const held = holder !== '' && holder !== identity && renewed + duration > now();
+  if (held) return false;
+  const transitions = lease.spec?.leaseTransitions ?? 0;
+  try {
+    await api.replaceNamespacedLease({
+      name,
+      namespace,
+      body: {
+        ...lease,
+        spec: {
+          ...lease.spec,
+          ...spec,
+          acquireTime: holder === identity ? lease.spec?.acquireTime : stamp,
+          leaseTransitions: holder === identity ? transitions : transitions + 1,
+        },
+      },
+    });
+    return true;
+  } catch (error) {
+    if (statusCode(error) === 409) return false;
+    throw error;
+  }
+}
+
+/** Gives the lease up so a standby can take over without waiting for it to expire. */
+async function release(api: CoordinationV1Api, options: LeaderElectionOptions): Promise<void> {
+  const lease = await api.readNamespacedLease({ name: options.name, namespace: options.namespace });
+  if (lease.spec?.holderIdentity !== options.identity) return;
+  await api.replaceNamespacedLease({
+    name: options.name,
+    namespace: options.namespace,
+    body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } },
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

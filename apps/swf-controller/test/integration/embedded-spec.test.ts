@@ -1,0 +1,159 @@
+import type { KfpApiDouble } from '@swf/testkit';
+import type { Workflow } from '../../src/kube/kube-api.js';
+import {
+  createSwf,
+  getSwf,
+  type RunningController,
+  scheduledWorkflow,
+  startController,
+  startEnv,
+  startKfpDouble,
+  type TestEnv,
+  waitFor,
+} from './env.js';
+
+const TEAM = 'team-b';
+let env: TestEnv;
+let kfp: KfpApiDouble;
+let controller: RunningController;
+
+const ARGO_SPEC = {
+  entrypoint: 'main',
+  arguments: {
+    parameters: [
+      { name: 'when', value: 'unset' },
+      { name: 'run', value: 'unset' },
+    ],
+  },
+  templates: [{ name: 'main', container: { image: 'busybox', command: ['echo', '{{workflow.uid}}'] } }],
+};
+
+beforeAll(async () => {
+  env = await startEnv([TEAM]);
+  // Identity off and no experiments: this file exercises the Workflow path only.
+  kfp = await startKfpDouble(env, {});
+  controller = startController(
+    [
+      `--kubeconfig=${env.controllerKubeconfig}`,
+      '--mlPipelineAPIServerName=127.0.0.1',
+      `--mlPipelineServiceGRPCPort=${kfp.port}`,
+      '--metricsPort=0',
+      '--apiTokenFile=',
+      `--namespace=${TEAM}`,
+    ],
+    { RESYNC_INTERVAL_SECONDS: '300', CLIENT_QPS: '50', CLIENT_BURST: '100' },
+  );
+}, 300_000);
+
+afterAll(async () => {
+  await controller?.stop();
+  await kfp?.close();
+  await env?.stop();
+});
+
+async function workflowsOf(name: string): Promise<Workflow[]> {
+  const list = (await env.custom.listNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    plural: 'workflows',
+    namespace: TEAM,
+    labelSelector: `scheduledworkflows.kubeflow.org/scheduledWorkflowName=${name}`,
+  })) as { items: Workflow[] };
+  return list.items.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+}
+
+describe('the embedded-spec path', () => {
+  it('creates Argo Workflows with the canonical labels, owner and parameters', async () => {
+    const swf = await createSwf(
+      env,
+      scheduledWorkflow(TEAM, 'every-second', {
+        enabled: true,
+        maxConcurrency: 10,
+        trigger: { periodicSchedule: { intervalSecond: 1 } },
+        workflow: {
+          parameters: [
+            { name: 'when', value: '[[ScheduledTime]]' },
+            { name: 'run', value: '[[Index]]' },
+          ],
+          spec: ARGO_SPEC,
+        },
+      }),
+    );
+    const workflows = await waitFor('two workflows', async () => {
+      const found = await workflowsOf('every-second');
+      return found.length >= 2 ? found : undefined;
+    });
+    const first = workflows.find(
+      (w) => w.metadata?.labels?.['scheduledworkflows.kubeflow.org/workflowIndex'] === '1',
+    ) as Workflow & {
+      metadata: { ownerReferences: Array<Record<string, unknown>> };
+      spec: {
+        arguments: { parameters: Array<{ name: string; value: string }> };
+        podMetadata: { labels: Record<string, string> };
+      };
+    };
+    expect(first.metadata?.labels).toMatchObject({
+      'scheduledworkflows.kubeflow.org/scheduledWorkflowName': 'every-second',
+      'scheduledworkflows.kubeflow.org/isOwnedByScheduledWorkflow': 'true',
+    });
+    const epoch = Number(first.metadata?.labels?.['scheduledworkflows.kubeflow.org/workflowEpoch']);
+    expect(first.metadata.ownerReferences).toEqual([
+      expect.objectContaining({
+        kind: 'ScheduledWorkflow',
+        name: 'every-second',
+        uid: swf.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      }),
+    ]);
+    const runId = first.metadata?.labels?.['pipeline/runid'];
+    expect(first.spec.podMetadata.labels['pipeline/runid']).toBe(runId);
+    expect(first.spec.arguments.parameters).toEqual([
+      { name: 'when', value: new Date(epoch * 1000).toISOString().replace(/[-:T]|\.\d+Z/g, '') },
+      { name: 'run', value: '1' },
+    ]);
+    expect(JSON.stringify(first.spec)).toContain(`"echo","${runId}"`);
+  });
+
+  it('keeps at most maxConcurrency active, and starts the next when one completes', async () => {
+    await createSwf(
+      env,
+      scheduledWorkflow(TEAM, 'one-at-a-time', {
+        enabled: true,
+        maxConcurrency: 1,
+        trigger: { periodicSchedule: { intervalSecond: 1 } },
+        workflow: { spec: ARGO_SPEC },
+      }),
+    );
+    const [first] = await waitFor('a workflow', async () => {
+      const found = await workflowsOf('one-at-a-time');
+      return found.length >= 1 ? found : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await workflowsOf('one-at-a-time')).toHaveLength(1);
+    await env.custom.patchNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      plural: 'workflows',
+      namespace: TEAM,
+      name: first?.metadata?.name as string,
+      body: [
+        { op: 'add', path: '/metadata/labels/workflows.argoproj.io~1completed', value: 'true' },
+        { op: 'add', path: '/status', value: { phase: 'Succeeded' } },
+      ],
+    });
+    const after = await waitFor('a second workflow', async () => {
+      const found = await workflowsOf('one-at-a-time');
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(after).toHaveLength(2);
+    const swf = await waitFor('history with the completed run', async () => {
+      const current = await getSwf(env, TEAM, 'one-at-a-time');
+      return current.status?.workflowHistory?.completed?.length ? current : undefined;
+    });
+    expect(swf.status?.workflowHistory?.completed?.[0]).toMatchObject({
+      name: first?.metadata?.name,
+      phase: 'Succeeded',
+    });
+  });
+});

@@ -1,0 +1,207 @@
+import { Writable } from 'node:stream';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  loadYaml,
+} from '@kubernetes/client-node';
+import { layerObjects, synthBase, synthMultiUser } from '@swf/manifests';
+import {
+  type ControlPlane,
+  KfpApiDouble,
+  KubeAccessReviewer,
+  SERVICE_ACCOUNT_ISSUER,
+  startControlPlane,
+} from '@swf/testkit';
+import { pino } from 'pino';
+import { runController } from '../../src/commands/run.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { ScheduledWorkflow } from '../../src/domain/types.js';
+
+/** Where the controller runs, as the multi-user manifests install it. */
+export const CONTROLLER_NAMESPACE = 'kubeflow';
+export const CONTROLLER_SA = 'ml-pipeline-scheduledworkflow';
+/** The identity the multi-user patch gives the controller. */
+export const CONTROLLER_IDENTITY = `system:serviceaccount:${CONTROLLER_NAMESPACE}:${CONTROLLER_SA}`;
+
+/** A minimal Argo Workflow CRD: enough to create, list and watch Workflows. */
+const ARGO_WORKFLOW_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'workflows.argoproj.io' },
+  spec: {
+    group: 'argoproj.io',
+    scope: 'Namespaced',
+    names: { plural: 'workflows', singular: 'workflow', kind: 'Workflow', shortNames: ['wf'] },
+    versions: [
+      {
+        name: 'v1alpha1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+};
+
+/** A control plane with the generated CRD and RBAC applied, and the controller's own kubeconfig. */
+export interface TestEnv {
+  readonly plane: ControlPlane;
+  readonly admin: KubeConfig;
+  /** A kubeconfig holding a token of the controller's service account (not admin). */
+  readonly controllerKubeconfig: string;
+  readonly custom: CustomObjectsApi;
+  stop(): Promise<void>;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Polls until `fn` returns a value, or fails after `timeoutMs`. */
+export { waitFor };
+
+/**
+ * Starts the control plane and installs what the multi-user manifests install: the CRD, the
+ * service account, the Role/RoleBinding and ClusterRole/ClusterRoleBinding, plus a minimal Argo
+ * Workflow CRD. The controller then runs with its own service account's token.
+ */
+export async function startEnv(namespaces: string[]): Promise<TestEnv> {
+  const plane = await startControlPlane();
+  const admin = plane.adminKubeConfig();
+  const objects = admin.makeApiClient(KubernetesObjectApi);
+  const core = admin.makeApiClient(CoreV1Api);
+  for (const name of [CONTROLLER_NAMESPACE, ...namespaces]) {
+    await core.createNamespace({ body: { metadata: { name } } });
+  }
+  const props = { namespace: CONTROLLER_NAMESPACE };
+  const generated = [
+    ...layerObjects(synthBase(props)).filter((o) => o.kind !== 'Deployment'),
+    ...layerObjects(synthMultiUser(props)).filter(
+      (o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding',
+    ),
+  ];
+  // Through client-node's typed models, which know `x-kubernetes-*` keys only in their camelCase
+  // form: a raw object would lose them on serialisation.
+  const typed = (obj: object) => loadYaml<KubernetesObject>(JSON.stringify(obj));
+  for (const obj of generated) await objects.create(typed(obj));
+  await objects.create(typed(ARGO_WORKFLOW_CRD));
+  const crds = admin.makeApiClient(ApiextensionsV1Api);
+  for (const name of ['scheduledworkflows.kubeflow.org', 'workflows.argoproj.io']) {
+    await waitFor(`CRD ${name}`, async () => {
+      const crd = await crds.readCustomResourceDefinition({ name });
+      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
+        ? true
+        : undefined;
+    });
+  }
+  const minted = await core.createNamespacedServiceAccountToken({
+    name: CONTROLLER_SA,
+    namespace: CONTROLLER_NAMESPACE,
+    body: { spec: { audiences: [SERVICE_ACCOUNT_ISSUER], expirationSeconds: 3600 } },
+  });
+  const controllerKubeconfig = await plane.writeKubeconfig(minted.status?.token ?? '', 'controller');
+  const custom = admin.makeApiClient(CustomObjectsApi);
+  // The CRD serves a moment after it is Established.
+  await waitFor('ScheduledWorkflows to be served', () =>
+    custom.listClusterCustomObject({
+      group: 'kubeflow.org',
+      version: 'v1beta1',
+      plural: 'scheduledworkflows',
+    }),
+  );
+  return { plane, admin, controllerKubeconfig, custom, stop: () => plane.stop() };
+}
+
+/** A running controller and what it logged. */
+export interface RunningController {
+  readonly logs: Array<Record<string, unknown>>;
+  readonly metricsPort: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Runs the controller in this process with the given flags and env, as the binary would. */
+export function startController(argv: string[], env: Record<string, string>): RunningController {
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const config = loadConfig(argv, env);
+  const aborter = new AbortController();
+  let listening: (port: number) => void = () => {};
+  const metricsPort = new Promise<number>((resolve) => {
+    listening = resolve;
+  });
+  const log = pino({ level: 'debug', redact: ['authorization', '*.authorization'] }, sink);
+  const done = runController(config, { env, signal: aborter.signal, log, onListening: listening });
+  done.catch((error: unknown) => logs.push({ msg: 'controller crashed', err: String(error) }));
+  return {
+    logs,
+    metricsPort,
+    async stop() {
+      aborter.abort();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+/** Starts the KFP API double in multi-user mode, reviewing against the control plane. */
+export function startKfpDouble(
+  env: TestEnv,
+  experiments: Record<string, string>,
+  options: { prefix?: string } = {},
+) {
+  return KfpApiDouble.start({
+    reviewer: new KubeAccessReviewer(env.admin),
+    experiments,
+    userIdPrefix: options.prefix ?? '',
+  });
+}
+
+/** A ScheduledWorkflow body. */
+export function scheduledWorkflow(
+  namespace: string,
+  name: string,
+  spec: ScheduledWorkflow['spec'],
+): ScheduledWorkflow {
+  return {
+    apiVersion: 'kubeflow.org/v1beta1',
+    kind: 'ScheduledWorkflow',
+    metadata: { name, namespace },
+    spec,
+  };
+}
+
+/** Creates a ScheduledWorkflow as admin (the KFP API server's role). */
+export async function createSwf(env: TestEnv, swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
+  return env.custom.createNamespacedCustomObject({
+    group: 'kubeflow.org',
+    version: 'v1beta1',
+    plural: 'scheduledworkflows',
+    namespace: swf.metadata.namespace as string,
+    body: swf,
+  });
+}
+
+/** Reads a ScheduledWorkflow as admin. */
+export async function getSwf(env: TestEnv, namespace: string, name: string): Promise<ScheduledWorkflow> {
+  return env.custom.getNamespacedCustomObject({
+    group: 'kubeflow.org',
+    version: 'v1beta1',
+    plural: 'scheduledworkflows',
+    namespace,
+    name,
+  });
+}
