@@ -1,3 +1,4 @@
 import preset from '../../jest.preset.js';
 
-export default preset;
+// The API-server tests start a control plane; its binaries are built once in globalSetup.
+export default { ...preset, globalSetup: '@swf/testkit/global-setup' };
