@@ -8,3 +8,4 @@ export {
 } from './control-plane/control-plane.js';
 export { SupervisedProcess } from './control-plane/supervised-process.js';
 export * from './kfp-double/index.js';
+export { waitFor } from './wait-for.js';

@@ -15,6 +15,7 @@ import {
   KubeAccessReviewer,
   SERVICE_ACCOUNT_ISSUER,
   startControlPlane,
+  waitFor,
 } from '@swf/testkit';
 import { pino } from 'pino';
 import { runController } from '../../src/commands/run.js';
@@ -57,17 +58,7 @@ export interface TestEnv {
   stop(): Promise<void>;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Polls until `fn` returns a value, or fails after `timeoutMs`. */
+/** Polls until a probe returns a value (re-exported so tests import one place). */
 export { waitFor };
 
 /**

@@ -9,7 +9,7 @@ import {
   RbacAuthorizationV1Api,
   Watch,
 } from '@kubernetes/client-node';
-import { type ControlPlane, startControlPlane } from '../../src/index.js';
+import { type ControlPlane, startControlPlane, waitFor } from '../../src/index.js';
 
 let plane: ControlPlane;
 let admin: KubeConfig;
@@ -48,16 +48,6 @@ const WIDGET_CRD = {
     ],
   },
 };
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the control plane', () => {
   const widgets = { group: 'example.com', version: 'v1', namespace: 'team-a', plural: 'widgets' };
