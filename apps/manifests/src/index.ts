@@ -8,6 +8,7 @@ export { ControllerRbac, type ControllerRbacProps } from './controller-rbac.js';
 export { ScheduledWorkflowCrd } from './crd.js';
 export { SCHEDULED_WORKFLOW_SCHEMA, type StructuralSchema } from './crd-schema.js';
 export { ManifestPropsError } from './errors.js';
+export { multiUserInstallObjects } from './install-objects.js';
 export { ensureKustomize, type KustomizeOptions, kustomizeBuild, kustomizePath } from './kustomize.js';
 export {
   BASE_LAYER_DIR,

@@ -6,6 +6,12 @@ export {
   SERVICE_ACCOUNT_ISSUER,
   startControlPlane,
 } from './control-plane/control-plane.js';
+export {
+  ARGO_WORKFLOW_CRD,
+  applyObjects,
+  mintServiceAccountToken,
+  type TokenOptions,
+} from './control-plane/install.js';
 export { SupervisedProcess } from './control-plane/supervised-process.js';
 export * from './kfp-double/index.js';
 export { waitFor } from './wait-for.js';

@@ -1,19 +1,13 @@
 import { Writable } from 'node:stream';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { multiUserInstallObjects } from '@swf/manifests';
 import {
-  ApiextensionsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  loadYaml,
-} from '@kubernetes/client-node';
-import { layerObjects, synthBase, synthMultiUser } from '@swf/manifests';
-import {
+  ARGO_WORKFLOW_CRD,
+  applyObjects,
   type ControlPlane,
   KfpApiDouble,
   KubeAccessReviewer,
-  SERVICE_ACCOUNT_ISSUER,
+  mintServiceAccountToken,
   startControlPlane,
   waitFor,
 } from '@swf/testkit';
@@ -27,26 +21,6 @@ export const CONTROLLER_NAMESPACE = 'kubeflow';
 export const CONTROLLER_SA = 'ml-pipeline-scheduledworkflow';
 /** The identity the multi-user patch gives the controller. */
 export const CONTROLLER_IDENTITY = `system:serviceaccount:${CONTROLLER_NAMESPACE}:${CONTROLLER_SA}`;
-
-/** A minimal Argo Workflow CRD: enough to create, list and watch Workflows. */
-const ARGO_WORKFLOW_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'workflows.argoproj.io' },
-  spec: {
-    group: 'argoproj.io',
-    scope: 'Namespaced',
-    names: { plural: 'workflows', singular: 'workflow', kind: 'Workflow', shortNames: ['wf'] },
-    versions: [
-      {
-        name: 'v1alpha1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      },
-    ],
-  },
-};
 
 /** A control plane with the generated CRD and RBAC applied, and the controller's own kubeconfig. */
 export interface TestEnv {
@@ -69,47 +43,17 @@ export { waitFor };
 export async function startEnv(namespaces: string[]): Promise<TestEnv> {
   const plane = await startControlPlane();
   const admin = plane.adminKubeConfig();
-  const objects = admin.makeApiClient(KubernetesObjectApi);
   const core = admin.makeApiClient(CoreV1Api);
   for (const name of [CONTROLLER_NAMESPACE, ...namespaces]) {
     await core.createNamespace({ body: { metadata: { name } } });
   }
-  const props = { namespace: CONTROLLER_NAMESPACE };
-  const generated = [
-    ...layerObjects(synthBase(props)).filter((o) => o.kind !== 'Deployment'),
-    ...layerObjects(synthMultiUser(props)).filter(
-      (o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding',
-    ),
-  ];
-  // Through client-node's typed models, which know `x-kubernetes-*` keys only in their camelCase
-  // form: a raw object would lose them on serialisation.
-  const typed = (obj: object) => loadYaml<KubernetesObject>(JSON.stringify(obj));
-  for (const obj of generated) await objects.create(typed(obj));
-  await objects.create(typed(ARGO_WORKFLOW_CRD));
-  const crds = admin.makeApiClient(ApiextensionsV1Api);
-  for (const name of ['scheduledworkflows.kubeflow.org', 'workflows.argoproj.io']) {
-    await waitFor(`CRD ${name}`, async () => {
-      const crd = await crds.readCustomResourceDefinition({ name });
-      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-        ? true
-        : undefined;
-    });
-  }
-  const minted = await core.createNamespacedServiceAccountToken({
-    name: CONTROLLER_SA,
-    namespace: CONTROLLER_NAMESPACE,
-    body: { spec: { audiences: [SERVICE_ACCOUNT_ISSUER], expirationSeconds: 3600 } },
-  });
-  const controllerKubeconfig = await plane.writeKubeconfig(minted.status?.token ?? '', 'controller');
+  await applyObjects(admin, [
+    ...multiUserInstallObjects({ namespace: CONTROLLER_NAMESPACE }),
+    ARGO_WORKFLOW_CRD,
+  ]);
+  const token = await mintServiceAccountToken(admin, CONTROLLER_NAMESPACE, CONTROLLER_SA);
+  const controllerKubeconfig = await plane.writeKubeconfig(token, 'controller');
   const custom = admin.makeApiClient(CustomObjectsApi);
-  // The CRD serves a moment after it is Established.
-  await waitFor('ScheduledWorkflows to be served', () =>
-    custom.listClusterCustomObject({
-      group: 'kubeflow.org',
-      version: 'v1beta1',
-      plural: 'scheduledworkflows',
-    }),
-  );
   return { plane, admin, controllerKubeconfig, custom, stop: () => plane.stop() };
 }
 
