@@ -30,6 +30,12 @@ export const SUBMIT_FAILED_REASON = 'SubmitFailed';
 /** Status writes retried after a 409 Conflict, each from a fresh read. */
 const CONFLICT_RETRIES = 5;
 
+/** The steps of a submit, in order; a fault test can crash the process at one (`SWF_FAULT_CRASH_AT`). */
+export const SUBMIT_STEPS = ['before-submit', 'after-submit', 'after-status'] as const;
+
+/** One of {@link SUBMIT_STEPS}. */
+export type SubmitStep = (typeof SUBMIT_STEPS)[number];
+
 /** What the reconciler is built from. */
 export interface ReconcilerDeps {
   readonly caches: Caches;
@@ -42,6 +48,8 @@ export interface ReconcilerDeps {
   /** Clock in milliseconds. @default Date.now */
   readonly now?: () => number;
   readonly newRunId?: () => string;
+  /** Test hook called as a submit passes each step; fault tests crash the process there. */
+  readonly onSubmitStep?: (step: SubmitStep) => void;
 }
 
 /**
@@ -112,6 +120,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       scheduledEpoch,
       nextScheduledEpochAfterSubmit: null,
     };
+    this.#deps.onSubmitStep?.('before-submit');
     try {
       await this.#submit(swf, scheduledEpoch, nowEpoch, log);
     } catch (error) {
@@ -128,6 +137,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       );
       throw new Error(message);
     }
+    this.#deps.onSubmitStep?.('after-submit');
     this.#observeLateness(swf, scheduledEpoch, nowMs);
 
     const after = nextScheduledEpoch(withLastTriggered(swf, scheduledEpoch), 0, this.#deps.zone);
@@ -136,6 +146,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       { ...base, submitted: true, scheduledEpoch, nextScheduledEpochAfterSubmit: after },
       log,
     );
+    this.#deps.onSubmitStep?.('after-status');
     // Catch-up: a next fire time already past is run right away.
     return { requeueAtMs: after === null ? null : Math.max(after * 1000, nowMs) };
   }

@@ -11,7 +11,7 @@ import { runLeaderElection } from '../kube/leader-election.js';
 import { TokenBucket } from '../kube/rate-limiter.js';
 import { createLogger, type Logger } from '../log.js';
 import { ControllerMetrics, startHealthServer } from '../metrics.js';
-import { ScheduledWorkflowReconciler } from '../reconciler.js';
+import { ScheduledWorkflowReconciler, SUBMIT_STEPS, type SubmitStep } from '../reconciler.js';
 
 /** Options of {@link runController}, for embedding and tests. */
 export interface RunOptions {
@@ -24,6 +24,31 @@ export interface RunOptions {
 
 /** Name of the Lease the replicas elect a leader on. */
 export const LEASE_NAME = 'ml-pipeline-scheduledworkflow';
+
+/**
+ * Test hook for the fault suite, never set in a deployment: naming a step of {@link SUBMIT_STEPS}
+ * makes the process kill itself with SIGKILL the first time a submit reaches that step, exactly
+ * as a `kill -9` at that instant would (no cleanup, no status write after it).
+ */
+export const FAULT_CRASH_AT_ENV = 'SWF_FAULT_CRASH_AT';
+
+/**
+ * The crash hook `SWF_FAULT_CRASH_AT` asks for, if any.
+ *
+ * @throws ConfigError naming SWF_FAULT_CRASH_AT when it names no step
+ */
+export function faultCrashHook(
+  env: Readonly<Record<string, string | undefined>>,
+): ((step: SubmitStep) => void) | undefined {
+  const at = env[FAULT_CRASH_AT_ENV]?.trim();
+  if (!at) return undefined;
+  if (!(SUBMIT_STEPS as readonly string[]).includes(at)) {
+    throw new ConfigError(FAULT_CRASH_AT_ENV, `must be one of ${SUBMIT_STEPS.join(', ')}`);
+  }
+  return (step) => {
+    if (step === at) process.kill(process.pid, 'SIGKILL');
+  };
+}
 
 /** The pod's namespace file, mounted in every pod with a service account. */
 const POD_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -78,6 +103,7 @@ export async function preflight(config: Config): Promise<Zone> {
  */
 export async function runController(config: Config, options: RunOptions): Promise<void> {
   const zone = await preflight(config);
+  const onSubmitStep = faultCrashHook(options.env);
   const kubeConfig = await loadKubeConfig(config, options.env);
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = new ControllerMetrics();
@@ -100,7 +126,12 @@ export async function runController(config: Config, options: RunOptions): Promis
     log,
     metrics,
   });
-  const health = await startHealthServer(config.metricsPort, metrics, { ready: () => controller.running });
+  // A standby counts as ready: it holds no work, and a rolling update waits for every new pod to be
+  // ready while the old leader keeps the lease.
+  let standingBy = config.leaderElect;
+  const health = await startHealthServer(config.metricsPort, metrics, {
+    ready: () => standingBy || controller.running,
+  });
   options.onListening?.(health.port);
   log.info(
     {
@@ -121,6 +152,7 @@ export async function runController(config: Config, options: RunOptions): Promis
     metrics,
     zone,
     v1Block: config.v1Block,
+    onSubmitStep,
   });
   try {
     if (!config.leaderElect) {
@@ -136,7 +168,10 @@ export async function runController(config: Config, options: RunOptions): Promis
         log,
       },
       options.signal,
-      (leading) => controller.run(reconciler, leading),
+      (leading) => {
+        standingBy = false;
+        return controller.run(reconciler, leading);
+      },
     );
     if (outcome === 'lost') throw new Error('leader election lost; exiting so a fresh process can stand by');
   } finally {

@@ -1,6 +1,7 @@
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from '../log.js';
 import { statusCode } from './kube-api.js';
+import { errorText } from './resilient-informer.js';
 
 /** Timings as client-go's leader election defaults. */
 export interface LeaderElectionTimings {
@@ -51,7 +52,15 @@ export async function runLeaderElection(
   const { log, namespace, name, identity } = options;
 
   while (!signal.aborted) {
-    if (await tryAcquireOrRenew(api, options, timings, now)) break;
+    // A standby outlives API server outages: a failed try is only a try (client-go retries too).
+    const acquired = await tryAcquireOrRenew(api, options, timings, now).catch((error: unknown) => {
+      log.warn(
+        { lease: `${namespace}/${name}`, err: errorText(error) },
+        'could not acquire the lease; retrying',
+      );
+      return false;
+    });
+    if (acquired) break;
     await sleep(timings.retryPeriodMs, signal);
   }
   if (signal.aborted) return 'stopped';
@@ -87,7 +96,8 @@ async function tryAcquireOrRenew(
   now: () => number,
 ): Promise<boolean> {
   const { namespace, name, identity } = options;
-  const stamp = new Date(now());
+  // Lease times are MicroTime: the API server rejects RFC 3339 without exactly six fraction digits.
+  const stamp = new V1MicroTime(now());
   const spec = {
     holderIdentity: identity,
     leaseDurationSeconds: Math.ceil(timings.leaseDurationMs / 1000),
