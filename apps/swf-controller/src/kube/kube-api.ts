@@ -6,6 +6,7 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from '../domain/types.js';
+import { makeKeepAliveApiClient } from './keep-alive.js';
 import type { TokenBucket } from './rate-limiter.js';
 
 /** Argo Workflow coordinates. */
@@ -57,8 +58,8 @@ export class KubeApi {
     private readonly limiter: TokenBucket,
     private readonly writes?: WriteCounter,
   ) {
-    this.#custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    this.#core = kubeConfig.makeApiClient(CoreV1Api);
+    this.#custom = makeKeepAliveApiClient(kubeConfig, CustomObjectsApi);
+    this.#core = makeKeepAliveApiClient(kubeConfig, CoreV1Api);
   }
 
   /** Lists ScheduledWorkflows in one namespace or all. */

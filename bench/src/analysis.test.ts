@@ -1,0 +1,54 @@
+import { analyseWindow, type ObservedCall } from './analysis.js';
+import { FireTimes } from './schedules.js';
+
+const START = Date.UTC(2025, 0, 1) / 1000;
+// bench-0 fires at START+10, +20, ...; bench-1 at START+5, +15, ...
+const schedules = new Map([
+  ['bench-0', new FireTimes('0/10 * * * * *', START)],
+  ['bench-1', new FireTimes('5/10 * * * * *', START)],
+]);
+const call = (displayName: string, atEpoch: number, created = true): ObservedCall => ({
+  displayName,
+  at: atEpoch * 1000,
+  created,
+});
+
+describe('analyseWindow', () => {
+  const window = { fromEpoch: START + 10, toEpoch: START + 30 };
+
+  it('measures each fire due in the window from its scheduled second to its answer', () => {
+    const outcome = analyseWindow(
+      [
+        call('bench-1-1-1', START + 5.1), // due before the window
+        call('bench-0-1-1', START + 10.25),
+        call('bench-1-2-1', START + 15.5),
+        call('bench-0-2-1', START + 21),
+        call('bench-1-3-1', START + 25.05),
+        call('bench-0-3-1', START + 30.1), // due at the window's end: outside
+      ],
+      schedules,
+      window,
+    );
+    expect(outcome.expected).toBe(4);
+    expect(outcome.received).toBe(4);
+    expect(outcome.latenessMs).toEqual([250, 500, 1000, 50]);
+    expect(outcome.answeredInWindow).toBe(4);
+  });
+
+  it('counts a repeated or failed call apart, and a fire never called as missing', () => {
+    const outcome = analyseWindow(
+      [
+        call('bench-0-1-1', START + 10.2),
+        call('bench-0-1-1', START + 10.4, false),
+        call('bench-1-2-1', START + 16, false),
+      ],
+      schedules,
+      window,
+    );
+    expect(outcome).toMatchObject({ expected: 4, received: 1, repeatedOrFailed: 2 });
+  });
+
+  it('rejects a run of a ScheduledWorkflow it does not know', () => {
+    expect(() => analyseWindow([call('other-1-1', START)], schedules, window)).toThrow('other-1-1');
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The world the controller is measured in: a real kube-apiserver and etcd with the generated CRD and
+ * RBAC, a minimal Argo Workflow CRD, the controller's service-account token, and the KFP API
+ * double in multi-user mode reviewing against the same API server.
+ */
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  loadYaml,
+} from '@kubernetes/client-node';
+import { layerObjects, synthBase, synthMultiUser } from '@swf/manifests';
+import {
+  type AccessDecision,
+  type AccessRequest,
+  type AccessReviewer,
+  type ControlPlane,
+  KfpApiDouble,
+  KubeAccessReviewer,
+  SERVICE_ACCOUNT_ISSUER,
+  startControlPlane,
+  type TokenReviewResult,
+} from '@swf/testkit';
+import { KeepAliveKubeConfig } from './keep-alive-kubeconfig.js';
+
+/** Namespace the controller runs in, as the multi-user manifests install it. */
+export const CONTROLLER_NAMESPACE = 'kubeflow';
+/** The controller's service account. */
+export const CONTROLLER_SA = 'ml-pipeline-scheduledworkflow';
+/** The identity the multi-user overlay gives the controller. */
+export const CONTROLLER_IDENTITY = `system:serviceaccount:${CONTROLLER_NAMESPACE}:${CONTROLLER_SA}`;
+
+/** The token lasts longer than any run of the benchmark. */
+const TOKEN_SECONDS = 6 * 3600;
+
+/** Enough of Argo's Workflow CRD for the controller's Workflow informer to list and watch. */
+const ARGO_WORKFLOW_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'workflows.argoproj.io' },
+  spec: {
+    group: 'argoproj.io',
+    scope: 'Namespaced',
+    names: { plural: 'workflows', singular: 'workflow', kind: 'Workflow' },
+    versions: [
+      {
+        name: 'v1alpha1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+};
+
+/** A running control plane prepared for the controller, and the KFP API double. */
+export interface BenchCluster {
+  readonly plane: ControlPlane;
+  readonly admin: KubeConfig;
+  /** Path of a kubeconfig holding the controller's service-account token (not admin). */
+  readonly controllerKubeconfig: string;
+  readonly kfp: KfpApiDouble;
+  /** How long each SubjectAccessReview the double made took (part of every CreateRun it answers). */
+  readonly reviews: TimedReviewer;
+  /** The namespaces resources are spread over, and the experiment of each. */
+  readonly teams: readonly { readonly namespace: string; readonly experimentId: string }[];
+  stop(): Promise<void>;
+}
+
+/** The namespace and KFP experiment of team `index`. */
+export function team(index: number): { namespace: string; experimentId: string } {
+  return { namespace: `team-${index}`, experimentId: `exp-team-${index}` };
+}
+
+/**
+ * Starts the control plane, installs what the multi-user manifests install (without the
+ * Deployment) and starts the KFP API double with one experiment per namespace.
+ */
+export async function startBenchCluster(namespaceCount: number): Promise<BenchCluster> {
+  const plane = await startControlPlane();
+  try {
+    const admin = KeepAliveKubeConfig.from(plane.adminKubeConfig());
+    const teams = Array.from({ length: namespaceCount }, (_, index) => team(index));
+    const core = admin.makeApiClient(CoreV1Api);
+    for (const name of [CONTROLLER_NAMESPACE, ...teams.map((t) => t.namespace)]) {
+      await core.createNamespace({ body: { metadata: { name } } });
+    }
+    await installManifests(admin);
+    const minted = await core.createNamespacedServiceAccountToken({
+      name: CONTROLLER_SA,
+      namespace: CONTROLLER_NAMESPACE,
+      body: { spec: { audiences: [SERVICE_ACCOUNT_ISSUER], expirationSeconds: TOKEN_SECONDS } },
+    });
+    const controllerKubeconfig = await plane.writeKubeconfig(minted.status?.token ?? '', 'controller');
+    const reviews = new TimedReviewer(new KubeAccessReviewer(admin));
+    const kfp = await KfpApiDouble.start({
+      reviewer: reviews,
+      experiments: Object.fromEntries(teams.map((t) => [t.experimentId, t.namespace])),
+    });
+    return {
+      plane,
+      admin,
+      controllerKubeconfig,
+      kfp,
+      reviews,
+      teams,
+      async stop() {
+        await kfp.close();
+        await plane.stop();
+      },
+    };
+  } catch (error) {
+    await plane.stop();
+    throw error;
+  }
+}
+
+/** An access reviewer that times the SubjectAccessReviews it passes on. */
+export class TimedReviewer implements AccessReviewer {
+  /** Milliseconds each SubjectAccessReview took, in the order they ended. */
+  readonly durationsMs: number[] = [];
+
+  constructor(private readonly inner: AccessReviewer) {}
+
+  tokenReview(token: string, audiences: readonly string[]): Promise<TokenReviewResult> {
+    return this.inner.tokenReview(token, audiences);
+  }
+
+  async subjectAccessReview(request: AccessRequest): Promise<AccessDecision> {
+    const started = performance.now();
+    try {
+      return await this.inner.subjectAccessReview(request);
+    } finally {
+      this.durationsMs.push(performance.now() - started);
+    }
+  }
+}
+
+async function installManifests(admin: KubeConfig): Promise<void> {
+  const props = { namespace: CONTROLLER_NAMESPACE };
+  const generated = [
+    ...layerObjects(synthBase(props)).filter((o) => o.kind !== 'Deployment'),
+    ...layerObjects(synthMultiUser(props)).filter(
+      (o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding',
+    ),
+    ARGO_WORKFLOW_CRD,
+  ];
+  const objects = admin.makeApiClient(KubernetesObjectApi);
+  // Through client-node's typed models, which drop `x-kubernetes-*` keys from raw objects.
+  for (const obj of generated) await objects.create(loadYaml<KubernetesObject>(JSON.stringify(obj)));
+  const crds = admin.makeApiClient(ApiextensionsV1Api);
+  const custom = admin.makeApiClient(CustomObjectsApi);
+  for (const [group, version, plural] of SERVED_RESOURCES) {
+    const name = `${plural}.${group}`;
+    await poll(`CRD ${name} to be established`, async () => {
+      const crd = await crds.readCustomResourceDefinition({ name });
+      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true;
+    });
+    // An established CRD answers 429 "storage is (re)initializing" for a moment longer.
+    await poll(`${name} to be served`, async () => {
+      await custom.listClusterCustomObject({ group, version, plural, limit: 1 });
+      return true;
+    });
+  }
+}
+
+/** The custom resources the controller lists and watches: group, version, plural. */
+const SERVED_RESOURCES = [
+  ['kubeflow.org', 'v1beta1', 'scheduledworkflows'],
+  ['argoproj.io', 'v1alpha1', 'workflows'],
+] as const;
+
+/**
+ * Polls `check` every 100 ms until it returns true.
+ *
+ * @throws Error naming `what` after `timeoutMs`.
+ */
+export async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
