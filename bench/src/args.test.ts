@@ -14,6 +14,7 @@ describe('parseBenchArgs', () => {
       cpuProfile: false,
       bundle: false,
       nodeFlags: [],
+      controllerPath: null,
       outDir: 'results',
     });
   });

@@ -1,6 +1,7 @@
 /**
  * The command line of `pnpm bench`: `[run] [--n N] [--seconds S] [--period P] [--qps Q] [--burst B]
- * [--namespaces K] [--resync R] [--cpu-prof] [--bundle] [--node-flags "F..."] [--out DIR]`, `cron [--ms M] [--out DIR]`, or
+ * [--namespaces K] [--resync R] [--cpu-prof] [--bundle | --controller PATH] [--node-flags "F..."]
+ * [--out DIR]`, `cron [--ms M] [--out DIR]`, or
  * `summary [--out DIR]`.
  */
 
@@ -39,6 +40,8 @@ export interface EndToEndArgs {
   readonly cpuProfile: boolean;
   /** Extra flags for the controller's node, e.g. `--max-old-space-size=160` (`--node-flags "..."`). */
   readonly nodeFlags: readonly string[];
+  /** A controller CLI to run instead of the built one (e.g. another build, for an A/B comparison). */
+  readonly controllerPath: string | null;
   /** Run the single-file bundle the image ships (`dist/bundle/swf-controller.mjs`) instead of `dist/bin.js`. */
   readonly bundle: boolean;
   /** Folder the results JSON goes to. */
@@ -105,6 +108,7 @@ const FLAGS = [
   '--ms',
   '--out',
   '--node-flags',
+  '--controller',
 ] as const;
 const SWITCHES = ['--cpu-prof', '--bundle'] as const;
 
@@ -159,6 +163,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     cpuProfile: switches.has('--cpu-prof'),
     bundle: switches.has('--bundle'),
     nodeFlags: (values.get('--node-flags') ?? '').split(/\s+/).filter(Boolean),
+    controllerPath: values.get('--controller') ?? null,
     outDir,
   };
 }

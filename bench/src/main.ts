@@ -81,7 +81,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const result = await runEndToEnd(
     args,
     {
-      controllerBin: args.bundle ? CONTROLLER_BUNDLE : CONTROLLER_BIN,
+      controllerBin: args.controllerPath ?? (args.bundle ? CONTROLLER_BUNDLE : CONTROLLER_BIN),
       artifactsDir: join(outDir, 'profiles'),
       stem,
     },

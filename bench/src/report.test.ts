@@ -1,5 +1,6 @@
+import type { CronBenchResult } from './cron-bench.js';
 import type { EndToEndResult } from './e2e.js';
-import { checkTargets, latenessLimitMs, table } from './report.js';
+import { checkTargets, formatCronBench, latenessLimitMs, table } from './report.js';
 
 function result(overrides: {
   n?: number;
@@ -52,5 +53,44 @@ describe('checkTargets', () => {
 describe('table', () => {
   it('pads each column to its widest cell', () => {
     expect(table(['a', 'bb'], [['ccc', 'd']])).toBe('a    bb\n---  --\nccc  d');
+  });
+});
+
+describe('formatCronBench', () => {
+  const result: CronBenchResult = {
+    kind: 'cron',
+    date: '2025-01-01T00:00:00.000Z',
+    msPerCase: 10,
+    instants: 3,
+    cases: [
+      {
+        expression: '0 * * * * *',
+        zone: 'UTC',
+        engines: [
+          { engine: 'ours', opsPerSecond: 600_000, agreement: 1 },
+          { engine: 'slow', opsPerSecond: 300, agreement: 0.999 },
+        ],
+      },
+      {
+        expression: '@every 90s',
+        zone: 'UTC',
+        engines: [
+          { engine: 'ours', opsPerSecond: 20_000_000, agreement: 1 },
+          { engine: 'slow', opsPerSecond: null, agreement: null },
+        ],
+      },
+    ],
+  };
+  const text = formatCronBench(result);
+
+  it('shows each speed, our speed-up over the other engine and how often it agreed', () => {
+    expect(text).toContain('600k/s');
+    expect(text).toContain('0.3k/s (ours x2000.00, 99.9% agree)');
+    expect(text).toContain('20M/s');
+  });
+
+  it('marks an expression the other engine rejects and leaves it out of the mean', () => {
+    expect(text).toContain('rejects');
+    expect(text).toContain('ours vs slow: x2000.00 (geometric mean over 1 cases)');
   });
 });

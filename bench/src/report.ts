@@ -75,7 +75,7 @@ export function endToEndRows(result: EndToEndResult): [string, string][] {
     .join(', ');
   return [
     ['resources (N)', String(settings.n)],
-    ['controller', settings.bundle ? "dist/bundle/swf-controller.mjs (the image's bundle)" : 'dist/bin.js'],
+    ['controller', controllerText(settings)],
     ['schedule', `every ${settings.periodSeconds} s, e.g. "${settings.cronExample}"`],
     ['fires per second (scheduled)', (settings.n / settings.periodSeconds).toFixed(1)],
     ['CLIENT_QPS / CLIENT_BURST', `${settings.qps} / ${settings.burst}`],
@@ -147,7 +147,7 @@ function cronTable(result: CronBenchResult): { header: string[]; rows: string[][
       c.expression,
       ...c.engines.map((e, i) => {
         if (e.opsPerSecond === null) return 'rejects';
-        const speed = `${(e.opsPerSecond / 1000).toFixed(0)}k/s`;
+        const speed = rate(e.opsPerSecond);
         if (i === 0 || ours === null) return speed;
         const agree = `${agreementText(e.agreement ?? 0)} agree`;
         return `${speed} (ours x${(ours / e.opsPerSecond).toFixed(2)}, ${agree})`;
@@ -216,6 +216,13 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** Operations per second, to two significant digits at least. */
+function rate(perSecond: number): string {
+  if (perSecond >= 10_000_000) return `${(perSecond / 1_000_000).toFixed(0)}M/s`;
+  if (perSecond >= 10_000) return `${(perSecond / 1000).toFixed(0)}k/s`;
+  return `${(perSecond / 1000).toFixed(1)}k/s`;
+}
+
 /** 100% only when every answer agreed; otherwise one decimal, so one disagreement shows. */
 function agreementText(share: number): string {
   return share === 1 ? '100%' : `${Math.min(99.9, share * 100).toFixed(1)}%`;
@@ -241,6 +248,13 @@ function megabytes(bytes: number): string {
 function geometricMean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+}
+
+function controllerText(settings: EndToEndResult['settings']): string {
+  const script =
+    settings.controllerPath ??
+    (settings.bundle ? "dist/bundle/swf-controller.mjs (the image's bundle)" : 'dist/bin.js');
+  return [script, ...(settings.nodeFlags ?? [])].join(' ');
 }
 
 function cpuText(byProcess: Readonly<Record<string, number>>): string {

@@ -15,7 +15,7 @@ import {
  * each call opens a new TCP connection, builds a new TLS context from the CA and does a full
  * handshake: per status write, CPU on both ends and native memory held until the next GC. This
  * applies the kubeconfig as client-node would, then swaps its agent for one kept-alive agent with
- * the same TLS options. An agent of another kind (a proxy's) is left as it is.
+ * the same TLS options. An agent of another kind (a proxy's, or plain HTTP's) is left as it is.
  */
 export class KeepAliveAuthentication implements SecurityAuthentication {
   #agent: Agent | undefined;
@@ -29,8 +29,9 @@ export class KeepAliveAuthentication implements SecurityAuthentication {
   async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await this.kubeConfig.applySecurityAuthentication(context);
     const fresh = context.getAgent();
-    if (!(fresh instanceof Agent)) return;
-    this.#agent ??= new Agent({ ...fresh.options, keepAlive: true });
+    // Proxy agents are https.Agent subclasses (instanceof is true); only a plain one is replaced.
+    if (fresh?.constructor !== Agent) return;
+    this.#agent ??= new Agent({ ...(fresh as Agent).options, keepAlive: true });
     context.setAgent(this.#agent);
   }
 }
