@@ -1,4 +1,10 @@
-export { type ControlPlaneBinaries, cacheDir, ensureBinaries } from './control-plane/binaries.js';
+export {
+  type ControlPlaneBinaries,
+  cacheDir,
+  ensureBinaries,
+  ensureGoBinary,
+  type GoBinary,
+} from './control-plane/binaries.js';
 export {
   type ControlPlane,
   type ControlPlaneOptions,

@@ -10,17 +10,17 @@ export interface ControlPlaneBinaries {
   readonly etcd: string;
 }
 
+const GO_MODULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../go');
+
 /** How each binary is built from the Go modules under `packages/testkit/go/<module>`. */
 const GO_BUILDS = {
   kubeApiserver: {
     file: 'kube-apiserver',
-    module: 'kube-apiserver',
+    moduleDir: join(GO_MODULES_DIR, 'kube-apiserver'),
     pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
   },
-  etcd: { file: 'etcd', module: 'etcd', pkg: 'go.etcd.io/etcd/server/v3' },
+  etcd: { file: 'etcd', moduleDir: join(GO_MODULES_DIR, 'etcd'), pkg: 'go.etcd.io/etcd/server/v3' },
 } as const;
-
-const GO_MODULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../go');
 
 /**
  * Folder where built binaries are kept between runs, outside git:
@@ -59,11 +59,32 @@ export async function ensureBinaries(
   return { kubeApiserver, etcd };
 }
 
-async function ensureBuilt(
-  binDir: string,
-  build: (typeof GO_BUILDS)[keyof typeof GO_BUILDS],
-  log: (line: string) => void,
+/** A binary built from a Go module of this repository. */
+export interface GoBinary {
+  /** File name in the cache's `bin` folder. */
+  readonly file: string;
+  /** Folder of the Go module (go.mod, go.sum) that pins it. */
+  readonly moduleDir: string;
+  /** Package to `go build`. */
+  readonly pkg: string;
+}
+
+/**
+ * Returns the binary from the cache's `bin` folder, building it first with `go build` in its
+ * module when missing. A cross-process lock keeps parallel suites from building it twice; the
+ * build writes a temporary name and renames, so a failed build leaves nothing half-written.
+ */
+export async function ensureGoBinary(
+  binary: GoBinary,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
+  const binDir = join(cacheDir(env), 'bin');
+  await mkdir(binDir, { recursive: true });
+  return ensureBuilt(binDir, binary, log);
+}
+
+async function ensureBuilt(binDir: string, build: GoBinary, log: (line: string) => void): Promise<string> {
   const target = join(binDir, build.file);
   if (await isExecutable(target)) return target;
   return withLock(join(binDir, `${build.file}.lock`), async () => {
@@ -79,7 +100,7 @@ async function ensureBuilt(
       30_000,
     );
     try {
-      await run('go', ['build', '-o', partial, build.pkg], join(GO_MODULES_DIR, build.module));
+      await run('go', ['build', '-o', partial, build.pkg], build.moduleDir);
     } finally {
       clearInterval(ticker);
     }
