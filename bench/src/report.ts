@@ -128,13 +128,14 @@ export function endToEndRows(result: EndToEndResult): [string, string][] {
   ];
 }
 
+/** One row per target: its name, and the value, the limit and whether it was met. */
+function targetRows(result: EndToEndResult): [string, string][] {
+  return checkTargets(result).map((t) => [`target: ${t.name}`, `${t.value} (${t.limit}) ${verdict(t.met)}`]);
+}
+
 /** A plain-text table of one end-to-end result and its targets. */
 export function formatEndToEnd(result: EndToEndResult): string {
-  const targets = checkTargets(result).map((t): [string, string] => [
-    `target: ${t.name}`,
-    `${t.value} (${t.limit}) ${verdict(t.met)}`,
-  ]);
-  return table(['metric', 'value'], [...endToEndRows(result), ...targets]);
+  return table(['metric', 'value'], [...endToEndRows(result), ...targetRows(result)]);
 }
 
 /** The cron micro-benchmark as a header, rows and one ratio line per other engine. */
@@ -172,13 +173,7 @@ export function formatCronBench(result: CronBenchResult): string {
 
 /** A Markdown table with one column per end-to-end result (e.g. N = 100, 1,000, 10,000). */
 export function formatSummary(results: readonly EndToEndResult[]): string {
-  const columns = results.map((result) => [
-    ...endToEndRows(result),
-    ...checkTargets(result).map((t): [string, string] => [
-      `target: ${t.name} (${t.limit})`,
-      `${t.value} ${verdict(t.met)}`,
-    ]),
-  ]);
+  const columns = results.map((result) => [...endToEndRows(result), ...targetRows(result)]);
   const header = `| metric | ${results.map((r) => `N = ${r.settings.n}${r.settings.bundle ? ' (bundle)' : ''}`).join(' | ')} |`;
   const rule = `|---|${results.map(() => '---').join('|')}|`;
   const rows = (columns[0] ?? []).map(([label], row) => {
