@@ -3,9 +3,13 @@
  * types (`backend/src/crd/pkg/apis/scheduledworkflow/v1beta1/types.go`).
  *
  * Upstream's CRD types neither `spec` nor `status` (both are opaque objects that keep every field).
- * This one types them, so the API server rejects a malformed field instead of storing it, with two
- * open places: `spec.workflow.spec` (an Argo WorkflowSpec, a whole Workflow, or the JSON string the
- * KFP API server writes) and the values of `spec.pluginsInput` (raw JSON per plugin).
+ * This one types them, so the API server rejects a known field with the wrong type and
+ * `kubectl explain` describes them, with two open places: `spec.workflow.spec` (an Argo
+ * WorkflowSpec, a whole Workflow, or the JSON string the KFP API server writes) and the values of
+ * `spec.pluginsInput` (raw JSON per plugin).
+ *
+ * Unlike a plain structural schema it prunes nothing under `spec` and `status`, as upstream's opaque
+ * one does not: see {@link object}.
  */
 
 /** The subset of `apiextensions.k8s.io/v1` `JSONSchemaProps` a structural schema uses here. */
@@ -18,7 +22,8 @@ export interface StructuralSchema {
   readonly items?: StructuralSchema;
   readonly required?: readonly string[];
   readonly nullable?: boolean;
-  readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
+  /** The API server refuses `false` ("must be true or undefined"), so the type does too. */
+  readonly 'x-kubernetes-preserve-unknown-fields'?: true;
   readonly 'x-kubernetes-map-type'?: 'atomic' | 'granular';
 }
 
@@ -30,8 +35,19 @@ const TIME: StructuralSchema = { type: 'string', format: 'date-time' };
 const NULLABLE_TIME: StructuralSchema = { ...TIME, nullable: true };
 const ANY_VALUE: StructuralSchema = { 'x-kubernetes-preserve-unknown-fields': true };
 
+/**
+ * An object under `spec` or `status`: typed fields, and every other field kept as written.
+ *
+ * KFP adds fields to its Go types over time (`spec.pluginsInput` came in 2026). A KFP API server or
+ * controller newer than this schema writes them with a whole-object create or update, and a pruning
+ * schema would drop them without an error, breaking the newer component. Preserving only at `spec`
+ * and `status` would not be enough: the flag does not reach a child with its own schema, which prunes
+ * again, so a new field in `spec.trigger` or `status.trigger` would still be lost. Hence at every
+ * object level. The price: a misspelt field (`maxHistroy`) is stored and ignored instead of
+ * refused; a known field with the wrong type is still refused.
+ */
 function object(properties: Record<string, StructuralSchema>): StructuralSchema {
-  return { type: 'object', properties };
+  return { type: 'object', properties, 'x-kubernetes-preserve-unknown-fields': true };
 }
 
 function arrayOf(items: StructuralSchema): StructuralSchema {
@@ -77,6 +93,7 @@ const spec: StructuralSchema = {
     pipelineVersionId: STRING,
     pipelineName: STRING,
     serviceAccount: STRING,
+    // A map: every key is kept already, so it needs no preserving of its own.
     pluginsInput: { type: 'object', additionalProperties: ANY_VALUE },
     // Not in the Go types, but every upstream sample sets it; typed so strict field validation
     // (kubectl's default) accepts the samples.

@@ -5,7 +5,7 @@ import type { Json } from '../test/fixtures/json.js';
 import { UPSTREAM_INVALID_SAMPLE, UPSTREAM_SAMPLES } from '../test/fixtures/upstream-samples.js';
 import { ScheduledWorkflowCrd } from './crd.js';
 import { SCHEDULED_WORKFLOW_SCHEMA } from './crd-schema.js';
-import { checkStructural, structuralProblems } from './schema-check.js';
+import { checkStructural, pruningObjects, structuralProblems } from './schema-check.js';
 
 function synthCrd(): Json {
   const chart = Testing.chart();
@@ -50,6 +50,24 @@ describe('SCHEDULED_WORKFLOW_SCHEMA', () => {
     expect(structuralProblems(SCHEDULED_WORKFLOW_SCHEMA)).toEqual([]);
   });
 
+  it('prunes unknown fields at the root only, nowhere under spec or status', () => {
+    expect(pruningObjects(SCHEDULED_WORKFLOW_SCHEMA)).toEqual(['']);
+  });
+
+  it('accepts fields it does not name at every level under spec and status', () => {
+    const swf = parse(UPSTREAM_SAMPLES['every-minute-cron.yaml'] as string);
+    swf.spec.newField = { any: ['shape'] };
+    swf.spec.trigger.newField = 1;
+    swf.spec.trigger.cronSchedule.newField = 'x';
+    swf.spec.workflow.parameters = [{ name: 'p', value: 'v', newField: true }];
+    const status = {
+      ...CONTROLLER_STATUS,
+      newField: 'x',
+      trigger: { ...CONTROLLER_STATUS.trigger, newField: 2 },
+    };
+    expect(checkStructural(SCHEDULED_WORKFLOW_SCHEMA, { ...swf, status })).toEqual([]);
+  });
+
   it.each(Object.entries(UPSTREAM_SAMPLES))('accepts upstream sample %s', (_name, text) => {
     expect(checkStructural(SCHEDULED_WORKFLOW_SCHEMA, parse(text))).toEqual([]);
   });
@@ -79,7 +97,6 @@ describe('SCHEDULED_WORKFLOW_SCHEMA', () => {
   });
 
   it.each<[string, Record<string, unknown>, string, string]>([
-    ['a misspelt field', { maxHistroy: 3 }, '.spec.maxHistroy', 'unknown field'],
     ['a string for an integer', { maxConcurrency: '5' }, '.spec.maxConcurrency', 'must be an integer'],
     [
       'a fraction for an integer',
@@ -124,10 +141,10 @@ describe('SCHEDULED_WORKFLOW_SCHEMA', () => {
     ]);
   });
 
-  it('rejects an unknown status field and a null index', () => {
-    const status = { trigger: { lastIndex: 1 }, workflowHistory: { active: [{ index: null }] } };
+  it('rejects a known status field of the wrong type and a null index', () => {
+    const status = { trigger: { lastWorkflowIndex: '1' }, workflowHistory: { active: [{ index: null }] } };
     expect(checkStructural(SCHEDULED_WORKFLOW_SCHEMA, { spec: {}, status })).toEqual([
-      { path: '.status.trigger.lastIndex', rule: 'unknown field' },
+      { path: '.status.trigger.lastWorkflowIndex', rule: 'must be an integer' },
       { path: '.status.workflowHistory.active[0].index', rule: 'must not be null' },
     ]);
   });

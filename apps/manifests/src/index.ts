@@ -36,5 +36,10 @@ export {
   resolveManifestProps,
 } from './props.js';
 export { CONTROLLER_RULES, LEADER_ELECTION_RULES, type PolicyRule } from './rbac-rules.js';
-export { checkStructural, type SchemaViolation, structuralProblems } from './schema-check.js';
+export {
+  checkStructural,
+  pruningObjects,
+  type SchemaViolation,
+  structuralProblems,
+} from './schema-check.js';
 export { toYaml, writeDist, writeLayer } from './write.js';

@@ -1,5 +1,5 @@
 import type { StructuralSchema } from './crd-schema.js';
-import { checkStructural, structuralProblems } from './schema-check.js';
+import { checkStructural, pruningObjects, structuralProblems } from './schema-check.js';
 
 describe('checkStructural', () => {
   const schema: StructuralSchema = {
@@ -66,5 +66,34 @@ describe('structuralProblems', () => {
       { path: '.map.*', rule: 'states no type and does not preserve unknown fields' },
       { path: '.nested[*].bad', rule: 'states no type and does not preserve unknown fields' },
     ]);
+  });
+});
+
+describe('pruningObjects', () => {
+  it('finds typed objects that prune unknown fields at any depth, but not maps or root metadata', () => {
+    const schema: StructuralSchema = {
+      type: 'object',
+      properties: {
+        metadata: { type: 'object' },
+        kept: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+          properties: { inner: { type: 'object', properties: { n: { type: 'number' } } } },
+        },
+        list: { type: 'array', items: { type: 'object', properties: {} } },
+        map: { type: 'object', additionalProperties: { type: 'object' } },
+        open: { 'x-kubernetes-preserve-unknown-fields': true },
+      },
+    };
+    expect(pruningObjects(schema)).toEqual(['', '.kept.inner', '.list[*]', '.map.*']);
+  });
+
+  it('finds nothing where every object preserves unknown fields', () => {
+    const schema: StructuralSchema = {
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+      properties: { a: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+    };
+    expect(pruningObjects(schema)).toEqual([]);
   });
 });

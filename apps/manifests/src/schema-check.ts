@@ -112,6 +112,36 @@ export function structuralProblems(schema: StructuralSchema, path = ''): SchemaV
     problems.push({ path, rule: 'states no type and does not preserve unknown fields' });
   }
   if (schema.type === 'array' && !schema.items) problems.push({ path, rule: 'is an array without items' });
+  for (const [childPath, child] of childNodes(schema, path))
+    problems.push(...structuralProblems(child, childPath));
+  return problems;
+}
+
+/**
+ * Lists the objects in a schema whose unknown fields the API server prunes: every `type: object` node
+ * that is not a map (`additionalProperties`) and does not preserve unknown fields itself, since the
+ * flag on a parent does not reach a child with its own schema. Root `metadata` is `ObjectMeta`, which
+ * the API server handles itself.
+ *
+ * @returns the JSON paths of those nodes, named as {@link structuralProblems} names them; empty when
+ * nothing written anywhere is dropped
+ */
+export function pruningObjects(schema: StructuralSchema, path = ''): string[] {
+  const prunes =
+    schema.type === 'object' &&
+    !schema.additionalProperties &&
+    !schema['x-kubernetes-preserve-unknown-fields'];
+  return [
+    ...(prunes ? [path] : []),
+    ...childNodes(schema, path)
+      // Only the root's `metadata` has this path.
+      .filter(([childPath]) => childPath !== '.metadata')
+      .flatMap(([childPath, child]) => pruningObjects(child, childPath)),
+  ];
+}
+
+/** The schema nodes directly below `schema` (properties, items, map values), each with its JSON path. */
+function childNodes(schema: StructuralSchema, path: string): [string, StructuralSchema][] {
   const children: [string, StructuralSchema | undefined][] = [
     ...Object.entries(schema.properties ?? {}).map(([key, child]): [string, StructuralSchema] => [
       `${path}.${key}`,
@@ -120,8 +150,5 @@ export function structuralProblems(schema: StructuralSchema, path = ''): SchemaV
     [`${path}[*]`, schema.items],
     [`${path}.*`, schema.additionalProperties],
   ];
-  for (const [childPath, child] of children) {
-    if (child) problems.push(...structuralProblems(child, childPath));
-  }
-  return problems;
+  return children.filter((entry): entry is [string, StructuralSchema] => entry[1] !== undefined);
 }

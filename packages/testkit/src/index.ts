@@ -17,6 +17,7 @@ export {
   applyObjects,
   mintServiceAccountToken,
   type TokenOptions,
+  toClientModel,
 } from './control-plane/install.js';
 export { SupervisedProcess } from './control-plane/supervised-process.js';
 export * from './kfp-double/index.js';

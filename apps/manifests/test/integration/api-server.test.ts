@@ -7,9 +7,8 @@ import {
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
-  loadYaml,
 } from '@kubernetes/client-node';
-import { type ControlPlane, startControlPlane } from '@swf/testkit';
+import { applyObjects, type ControlPlane, startControlPlane, toClientModel } from '@swf/testkit';
 import { parse, parseAllDocuments } from 'yaml';
 import { kustomizeBuild } from '../../src/kustomize.js';
 import { writeDist } from '../../src/write.js';
@@ -24,9 +23,6 @@ let plane: ControlPlane;
 let admin: KubeConfig;
 let rendered: KubernetesObject[];
 let dist: string;
-
-/** Through client-node's typed models, which know `x-kubernetes-*` keys only in camelCase form. */
-const typed = (obj: object) => loadYaml<KubernetesObject>(JSON.stringify(obj));
 
 beforeAll(async () => {
   dist = await mkdtemp(join(tmpdir(), 'swf-manifests-apply-'));
@@ -50,7 +46,7 @@ describe('the rendered multi-user install against a real kube-apiserver', () => 
     const objects = admin.makeApiClient(KubernetesObjectApi);
     const accepted: string[] = [];
     for (const obj of rendered) {
-      await objects.create(typed(obj), undefined, 'All');
+      await objects.create(toClientModel(obj), undefined, 'All');
       accepted.push(`${obj.kind}/${obj.metadata?.name}`);
     }
     expect(accepted).toHaveLength(rendered.length);
@@ -60,18 +56,7 @@ describe('the rendered multi-user install against a real kube-apiserver', () => 
   describe('with the CRD applied', () => {
     beforeAll(async () => {
       const crd = rendered.find((o) => o.kind === 'CustomResourceDefinition') as KubernetesObject;
-      await admin.makeApiClient(KubernetesObjectApi).create(typed(crd));
-      const custom = admin.makeApiClient(CustomObjectsApi);
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        try {
-          await custom.listNamespacedCustomObject(SWF);
-          break;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
+      await applyObjects(admin, [crd]);
     });
 
     it.each(Object.entries(UPSTREAM_SAMPLES))(
@@ -114,6 +99,47 @@ describe('the rendered multi-user install against a real kube-apiserver', () => 
       expect(replaced.status.trigger).toEqual(CONTROLLER_STATUS.trigger);
       expect(replaced.status.workflowHistory.active[0]?.name).toBe('hello-world-2-1234567890');
     });
+
+    it('keeps fields the schema does not name, under spec and status and below them', async () => {
+      const custom = admin.makeApiClient(CustomObjectsApi);
+      const body = parse(UPSTREAM_SAMPLES['every-minute-cron.yaml'] as string);
+      body.metadata.name = 'newer-fields';
+      body.spec.someNewField = { nested: ['a', 1], flag: true };
+      body.spec.trigger.someNewField = 'kept';
+      body.status = {
+        ...CONTROLLER_STATUS,
+        someNewField: { count: 3 },
+        trigger: { ...CONTROLLER_STATUS.trigger, someNewField: '2024-01-01T00:00:00Z' },
+      };
+      await custom.createNamespacedCustomObject({ ...SWF, body });
+      const read = (await custom.getNamespacedCustomObject({ ...SWF, name: 'newer-fields' })) as typeof body;
+      expect(read.spec).toEqual(body.spec);
+      expect(read.status).toEqual(body.status);
+    });
+
+    it.each([
+      [
+        'spec.trigger.periodicSchedule.intervalSecond',
+        { trigger: { periodicSchedule: { intervalSecond: '60' } } },
+        {},
+      ],
+      ['status.trigger.lastWorkflowIndex', {}, { trigger: { lastWorkflowIndex: 'two' } }],
+    ])(
+      'still rejects a known field of the wrong type, next to unknown ones: %s',
+      async (path, spec, status) => {
+        const custom = admin.makeApiClient(CustomObjectsApi);
+        const body = {
+          apiVersion: 'kubeflow.org/v1beta1',
+          kind: 'ScheduledWorkflow',
+          metadata: { name: 'wrong-type' },
+          spec: { ...spec, someNewField: 'x' },
+          status: { ...status, someNewField: 'x' },
+        };
+        const error = await custom.createNamespacedCustomObject({ ...SWF, body }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 422 });
+        expect(String((error as { body?: unknown }).body)).toContain(path);
+      },
+    );
 
     it("rejects upstream's invalid sample, naming the field", async () => {
       const custom = admin.makeApiClient(CustomObjectsApi);

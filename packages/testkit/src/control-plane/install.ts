@@ -34,15 +34,45 @@ export const ARGO_WORKFLOW_CRD: KubernetesObject = Object.freeze({
 /**
  * Creates `objects` in order, as `kubectl create` would, then waits until every CRD among them is
  * Established and its resources are served, so the caller can create custom objects right away.
+ *
+ * Each object may be in wire form (parsed YAML or JSON, a literal, cdk8s output) or one of
+ * client-node's models (from `loadYaml`/`loadAllYaml`), or a mix: see {@link toClientModel}.
  */
 export async function applyObjects(kubeConfig: KubeConfig, objects: readonly object[]): Promise<void> {
   const api = kubeConfig.makeApiClient(KubernetesObjectApi);
-  // Through client-node's typed models, which know `x-kubernetes-*` keys only in their camelCase
-  // form: a raw object would lose them on serialisation.
-  const typed = objects.map((obj) => loadYaml<KubernetesObject>(JSON.stringify(obj)));
-  for (const obj of typed) await api.create(obj);
-  const crds = typed.filter((o) => o.kind === 'CustomResourceDefinition') as V1CustomResourceDefinition[];
+  const models = objects.map(toClientModel);
+  for (const obj of models) await api.create(obj);
+  const crds = models.filter((o) => o.kind === 'CustomResourceDefinition') as V1CustomResourceDefinition[];
   for (const crd of crds) await waitServed(kubeConfig, crd);
+}
+
+/**
+ * `obj` as client-node's model, which is what its `KubernetesObjectApi` expects: it serialises by
+ * the models' property names, which differ from the wire's for some keys
+ * (`x_kubernetes_preserve_unknown_fields` for `x-kubernetes-preserve-unknown-fields`), so a
+ * wire-form object sent as is loses those keys.
+ *
+ * `obj` goes through the models' parser exactly once. Parsing a model again would drop the same
+ * keys, since the parser looks for the wire names only; so any model inside `obj` (all of it, or a
+ * part, as in `{ ...model }`) is turned back to wire form first, by its own class's attribute map.
+ */
+export function toClientModel(obj: object): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(obj, toWireKeys));
+}
+
+// A JSON.stringify replacer: it sees every object in the tree, models included, before serialising it.
+function toWireKeys(_key: string, value: unknown): unknown {
+  const model = (value as { constructor?: ModelClass } | null)?.constructor;
+  if (typeof model?.getAttributeTypeMap !== 'function') return value;
+  const wireName = new Map(model.getAttributeTypeMap().map((a) => [a.name, a.baseName]));
+  return Object.fromEntries(
+    Object.entries(value as object).map(([name, child]) => [wireName.get(name) ?? name, child]),
+  );
+}
+
+/** What every client-node model class has: its property names with their wire names. */
+interface ModelClass {
+  getAttributeTypeMap?(): readonly { readonly name: string; readonly baseName: string }[];
 }
 
 async function waitServed(kubeConfig: KubeConfig, crd: V1CustomResourceDefinition): Promise<void> {
