@@ -1,3 +1,4 @@
+import { envVar } from '@swf/contract';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -20,11 +21,11 @@ export const CONTROLLER_UID = 65532;
  * in upstream's order.
  */
 const TUNING_ENV: readonly (readonly [string, string])[] = [
-  ['METRICS_PORT', String(METRICS_PORT)],
-  ['CLIENT_QPS', '10'],
-  ['RESYNC_INTERVAL_SECONDS', '30'],
-  ['CLIENT_BURST', '20'],
-  ['LOG_LEVEL', 'info'],
+  [envVar('metricsPort'), String(METRICS_PORT)],
+  [envVar('clientQPS'), '10'],
+  [envVar('recurringRunResyncIntervalSeconds'), '30'],
+  [envVar('clientBurst'), '20'],
+  [envVar('logLevel'), 'info'],
 ];
 
 const RUNTIME_DEFAULT_SECCOMP = { type: kplus.SeccompProfileType.RUNTIME_DEFAULT };
@@ -123,16 +124,16 @@ function controllerEnv(
   const installConfig = kplus.ConfigMap.fromConfigMapName(scope, 'InstallConfig', props.configMapName);
   return {
     ...Object.fromEntries(TUNING_ENV.map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
-    NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+    [envVar('namespace')]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
     // Optional, unlike upstream: the base installs without KFP's ConfigMap (the controller then uses UTC).
-    CRON_SCHEDULE_TIMEZONE: kplus.EnvValue.fromConfigMap(
+    [envVar('cronScheduleTimezone')]: kplus.EnvValue.fromConfigMap(
       installConfig,
       props.configMapKeys.cronScheduleTimezone,
       {
         optional: true,
       },
     ),
-    ...(leaderElection ? { LEADER_ELECT: kplus.EnvValue.fromValue('true') } : {}),
+    ...(leaderElection ? { [envVar('leaderElect')]: kplus.EnvValue.fromValue('true') } : {}),
   };
 }
 

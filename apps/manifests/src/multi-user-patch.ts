@@ -1,10 +1,14 @@
+import { envVar } from '@swf/contract';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CONTROLLER_NAME } from './names.js';
 import type { ResolvedManifestProps } from './props.js';
 
+/** Env var that only feeds the expansion of the identity: the pod's ServiceAccount name. */
+const SERVICE_ACCOUNT_NAME = 'SERVICE_ACCOUNT_NAME';
+
 /** The identity the controller sends: its own ServiceAccount, spelled as Kubernetes authenticates it. */
-export const USER_IDENTITY_VALUE = 'system:serviceaccount:$(NAMESPACE_SELF):$(SERVICE_ACCOUNT_NAME)';
+export const USER_IDENTITY_VALUE = `system:serviceaccount:$(${envVar('namespaceSelf')}):$(${SERVICE_ACCOUNT_NAME})`;
 
 /**
  * Env entries the multi-user patch adds to the base container, in the order they must end up in.
@@ -19,14 +23,14 @@ export function multiUserEnv(props: ResolvedManifestProps): Record<string, unkno
   });
   return [
     // Empty: watch every namespace.
-    { name: 'NAMESPACE', value: '' },
-    { name: 'NAMESPACE_SELF', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-    { name: 'SERVICE_ACCOUNT_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
+    { name: envVar('namespace'), value: '' },
+    { name: envVar('namespaceSelf'), valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: SERVICE_ACCOUNT_NAME, valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
     // Same ConfigMap keys the API server reads (KUBEFLOW_USERID_HEADER / _PREFIX), so both agree;
     // key absent: identity off.
-    { name: 'USER_IDENTITY_HEADER', valueFrom: fromInstallConfig(props.configMapKeys.userIdHeader) },
-    { name: 'USER_IDENTITY_PREFIX', valueFrom: fromInstallConfig(props.configMapKeys.userIdPrefix) },
-    { name: 'USER_IDENTITY_VALUE', value: USER_IDENTITY_VALUE },
+    { name: envVar('userIdentityHeader'), valueFrom: fromInstallConfig(props.configMapKeys.userIdHeader) },
+    { name: envVar('userIdentityPrefix'), valueFrom: fromInstallConfig(props.configMapKeys.userIdPrefix) },
+    { name: envVar('userIdentityValue'), value: USER_IDENTITY_VALUE },
   ];
 }
 

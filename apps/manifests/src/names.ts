@@ -1,7 +1,17 @@
 /**
  * Names, labels and paths the generated objects share with the upstream Kubeflow Pipelines manifests,
- * so the objects replace upstream's one for one.
+ * so the objects replace upstream's one for one. What the controller must agree with comes from
+ * `@swf/contract`, spelled once.
  */
+
+import {
+  API_TOKEN_AUDIENCE,
+  API_TOKEN_DIR,
+  API_TOKEN_FILE_NAME,
+  SWF_GROUP,
+  SWF_PLURAL,
+  settingSpec,
+} from '@swf/contract';
 
 /** Name of the ServiceAccount, the Deployment and its container, and the value of the `app` label. */
 export const CONTROLLER_NAME = 'ml-pipeline-scheduledworkflow';
@@ -10,27 +20,21 @@ export const CONTROLLER_ROLE_NAME = 'ml-pipeline-scheduledworkflow-role';
 /** Name of the RoleBinding and of the ClusterRoleBinding. */
 export const CONTROLLER_BINDING_NAME = 'ml-pipeline-scheduledworkflow-binding';
 
-/** API group, kind and plural of the custom resource. */
-export const SWF_GROUP = 'kubeflow.org';
-/** The one version served and stored. */
-export const SWF_VERSION = 'v1beta1';
-/** Kind of the custom resource. */
-export const SWF_KIND = 'ScheduledWorkflow';
-/** Plural of the custom resource, used in resource paths and RBAC rules. */
-export const SWF_PLURAL = 'scheduledworkflows';
+export { SWF_GROUP, SWF_KIND, SWF_PLURAL, SWF_VERSION } from '@swf/contract';
+
 /** `metadata.name` of the CustomResourceDefinition. */
 export const SWF_CRD_NAME = `${SWF_PLURAL}.${SWF_GROUP}`;
 
-/** Port of the controller's metrics and health endpoints (upstream's `--metricsPort` default). */
-export const METRICS_PORT = 9090;
+/** Port of the controller's metrics and health endpoints: the controller's `--metricsPort` default. */
+export const METRICS_PORT = Number(settingSpec('metricsPort').default);
 /** Name of the container port, used by Services and ServiceMonitors. */
 export const METRICS_PORT_NAME = 'metrics';
 
 /** Audience the KFP API server's TokenReview expects. */
-export const TOKEN_AUDIENCE = 'pipelines.kubeflow.org';
-/** Name of the projected token volume and of the token file inside it. */
-export const TOKEN_VOLUME_NAME = 'scheduledworkflow-sa-token';
-/** Where the token volume is mounted; the controller's `--apiTokenFile` default lives here. */
-export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubeflow/tokens';
+export const TOKEN_AUDIENCE = API_TOKEN_AUDIENCE;
+/** Name of the projected token volume and of the token file inside it (the `--apiTokenFile` default's). */
+export const TOKEN_VOLUME_NAME = API_TOKEN_FILE_NAME;
+/** Where the token volume is mounted: the folder of the controller's `--apiTokenFile` default. */
+export const TOKEN_MOUNT_PATH = API_TOKEN_DIR;
 /** Lifetime requested for the projected token; kubelet rotates it at 80 % of this. */
 export const TOKEN_EXPIRATION_SECONDS = 3600;

@@ -1,14 +1,13 @@
+import { SETTINGS, type SettingSpec, settingLabel } from '@swf/contract';
 import { NEXT_USAGE, nextCommand } from './commands/next.js';
 import { runController } from './commands/run.js';
-import { ConfigError, describeConfig, parseFlags, resolveConfig, settingLabel } from './config/config.js';
-import { ENV_ONLY_SETTINGS, SETTINGS } from './config/settings.js';
-
-const COMMANDS = ['run', 'next', 'print-config', 'help'] as const;
+import { COMMANDS, ConfigError, describeConfig, parseFlags, resolveConfig } from './config/config.js';
+import { readHostFacts } from './config/environment.js';
 
 /** `--help` text, from the settings table. */
 export function usage(): string {
-  const flags = SETTINGS.map((s) => `  ${settingLabel(s).padEnd(62)} ${s.help} (default "${s.default}")`);
-  const envOnly = ENV_ONLY_SETTINGS.map((s) => `  ${s.env.padEnd(62)} ${s.help}`);
+  const shown = (SETTINGS as readonly SettingSpec[]).filter((s) => !s.internal);
+  const line = (s: SettingSpec) => `  ${settingLabel(s).padEnd(62)} ${s.help} (default "${s.default}")`;
   return [
     'swf-controller: the Kubeflow Pipelines ScheduledWorkflow controller',
     '',
@@ -18,10 +17,10 @@ export function usage(): string {
     `  ${NEXT_USAGE.split('\n')[0]}`,
     '',
     'Flags (a flag beats its env var; --name=value and --name value both work):',
-    ...flags,
+    ...shown.filter((s) => s.flag).map(line),
     '',
     'Env vars without a flag:',
-    ...envOnly,
+    ...shown.filter((s) => !s.flag).map(line),
   ].join('\n');
 }
 
@@ -39,16 +38,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     }
     const { flags, positional, help } = parseFlags(rest);
     if (help || command === 'help') return print(usage(), 0);
-    if (positional.length > 0)
+    if (positional.length > 0) {
       throw new ConfigError(
         positional[0] as string,
         `unknown command; expected one of ${COMMANDS.join(', ')}`,
       );
-    const config = resolveConfig(flags, env);
+    }
+    const config = resolveConfig(flags, env, await readHostFacts());
     if (command === 'print-config') return print(JSON.stringify(describeConfig(config)), 0);
     const aborter = new AbortController();
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => aborter.abort(signal));
-    await runController(config, { env, signal: aborter.signal });
+    await runController(config, { signal: aborter.signal });
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -1,108 +1,58 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from './domain/types.js';
-import {
-  type KubeApi,
-  WORKFLOW_GROUP,
-  WORKFLOW_PLURAL,
-  WORKFLOW_VERSION,
-  type Workflow,
-} from './kube/kube-api.js';
-import { ResilientInformer } from './kube/resilient-informer.js';
-import { WorkflowIndex } from './kube/workflow-index.js';
+import { createHash } from 'node:crypto';
+import type { ScheduledWorkflow } from './domain/types.js';
+import { errorText } from './error-text.js';
+import type { CacheEvents } from './kube/informer-caches.js';
 import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
 import { WorkQueue } from './queue/work-queue.js';
-
-/** Label every Workflow made by a ScheduledWorkflow carries; the Workflow informer watches only those. */
-export const OWNED_WORKFLOW_SELECTOR = 'scheduledworkflows.kubeflow.org/isOwnedByScheduledWorkflow=true';
+import type { Caches, ObjectKey, Reconciler } from './reconcile.js';
 
 /** Workers reconciling in parallel (each key is held by one worker at a time). */
 export const DEFAULT_WORKERS = 8;
 
-/** What a reconcile asks of the queue afterwards. */
-export interface ReconcileResult {
-  /** Reconcile the key again at this epoch (milliseconds); the next fire time. */
-  readonly requeueAtMs?: number | null;
+/** The caches as the loop drives them: started before the workers, listed by the resync. */
+export interface RunnableCaches extends Caches {
+  start(signal: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+  keys(): Iterable<ObjectKey>;
 }
 
-/** A failure not worth retrying until the resource changes (e.g. an invalid spec). */
-export class TerminalError extends Error {
-  override readonly name = 'TerminalError';
-}
-
-/** Reconciles one `namespace/name` key; throws to retry with backoff. */
-export interface Reconciler {
-  reconcile(key: string, log: Logger): Promise<ReconcileResult>;
-}
-
-/** The caches a reconciler reads. */
-export interface Caches {
-  scheduledWorkflow(namespace: string, name: string): ScheduledWorkflow | undefined;
-  workflowsOf(namespace: string, name: string): Workflow[];
-}
-
-/** Everything the controller is built from. */
+/** What the controller is built from. */
 export interface ControllerDeps {
-  readonly kubeConfig: KubeConfig;
-  readonly kubeApi: KubeApi;
-  readonly namespace: string;
   readonly resyncIntervalMs: number;
   readonly log: Logger;
   readonly metrics: ControllerMetrics;
+  /** @default DEFAULT_WORKERS */
   readonly workers?: number;
+  /** @default a WorkQueue with upstream's backoff (1 s doubling to 360 s) */
   readonly queue?: WorkQueue;
+  /** Clock in milliseconds. @default Date.now */
   readonly now?: () => number;
 }
 
 /**
- * Informers feed keys to a work queue; workers reconcile them. Event handlers only enqueue
- * `namespace/name`; workers start after both caches have synced; a success forgets the key's
- * backoff and requeues it at its next fire time; an error retries with per-key backoff; a
- * terminal error is logged and not retried. The resync re-enqueues every key as a safety net.
+ * The loop: cache events become keys in a work queue; workers reconcile them. Event handlers only
+ * enqueue `namespace/name`; workers start after the caches have synced; a success forgets the
+ * key's backoff and requeues it at its next fire time; an error retries with per-key backoff. The
+ * resync re-enqueues every key as a safety net.
+ *
+ * A key that failed waits its backoff whatever arrives (its own failure write, Workflow events,
+ * the resync); only a change of its spec reconciles it earlier. `generation` cannot tell a spec
+ * change here: the CRD has no status subresource, so every status write bumps it too. The spec
+ * is compared by a digest taken when the key failed.
  */
-export class Controller implements Caches {
+export class Controller implements CacheEvents {
   readonly queue: WorkQueue;
   readonly #deps: ControllerDeps;
-  readonly #swfs: ResilientInformer<ScheduledWorkflow>;
-  readonly #workflows: ResilientInformer<Workflow>;
-  readonly #index = new WorkflowIndex();
   readonly #now: () => number;
+  /** Digest of the spec each backing-off key failed with. */
+  readonly #failedSpecs = new Map<ObjectKey, string>();
   #running = false;
 
   constructor(deps: ControllerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.queue = deps.queue ?? new WorkQueue();
-    const ns = deps.namespace;
-    const enqueue = (obj: { metadata?: { namespace?: string; name?: string } }) => this.enqueue(obj);
-    this.#swfs = new ResilientInformer({
-      kubeConfig: deps.kubeConfig,
-      path: collectionPath(SWF_GROUP, SWF_VERSION, SWF_PLURAL, ns),
-      list: () => deps.kubeApi.listScheduledWorkflows(ns),
-      log: deps.log,
-      onAdd: enqueue,
-      onUpdate: enqueue,
-      onDelete: (swf) => this.#forget(swf),
-      onError: () => deps.metrics.informerRestarts.inc({ resource: SWF_PLURAL }),
-    });
-    const onWorkflow = (wf: Workflow) => {
-      this.#index.upsert(wf);
-      this.#enqueueOwner(wf);
-    };
-    this.#workflows = new ResilientInformer<Workflow>({
-      kubeConfig: deps.kubeConfig,
-      path: collectionPath(WORKFLOW_GROUP, WORKFLOW_VERSION, WORKFLOW_PLURAL, ns),
-      list: () => deps.kubeApi.listWorkflows(ns, OWNED_WORKFLOW_SELECTOR),
-      labelSelector: OWNED_WORKFLOW_SELECTOR,
-      log: deps.log,
-      onAdd: onWorkflow,
-      onUpdate: onWorkflow,
-      onDelete: (wf) => {
-        this.#index.delete(wf);
-        this.#enqueueOwner(wf);
-      },
-      onError: () => deps.metrics.informerRestarts.inc({ resource: WORKFLOW_PLURAL }),
-    });
   }
 
   /** True once caches synced and workers run. */
@@ -110,42 +60,47 @@ export class Controller implements Caches {
     return this.#running;
   }
 
-  /** A cached ScheduledWorkflow (shared: never modify it). */
-  scheduledWorkflow(namespace: string, name: string): ScheduledWorkflow | undefined {
-    return this.#swfs.get(name, namespace);
+  scheduledWorkflowChanged(key: ObjectKey, swf: ScheduledWorkflow): void {
+    if (this.queue.isBackingOff(key)) {
+      if (specDigest(swf) === this.#failedSpecs.get(key)) return;
+      this.#deps.log.debug({ key }, 'spec changed while backing off; reconciling now');
+      this.queue.expedite(key);
+    } else {
+      this.queue.add(key);
+    }
+    this.#updateQueueSize();
   }
 
-  /** Cached Workflows owned by a ScheduledWorkflow (shared: never modify them). */
-  workflowsOf(namespace: string, name: string): Workflow[] {
-    return this.#index.ownedBy(namespace, name);
+  scheduledWorkflowDeleted(key: ObjectKey): void {
+    this.queue.forget(key);
+    this.#failedSpecs.delete(key);
   }
 
-  /** Queues a ScheduledWorkflow's key now. */
-  enqueue(obj: { metadata?: { namespace?: string; name?: string } }): void {
-    const key = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-    this.queue.add(key);
-    this.#deps.metrics.queueSize.set(this.queue.length);
+  ownedWorkflowChanged(key: ObjectKey): void {
+    this.#enqueue(key);
   }
 
   /**
-   * Syncs the caches, then reconciles until `signal` aborts; then stops the informers and lets
-   * the reconciles in flight finish.
+   * Syncs the caches, then reconciles until `signal` aborts; then stops the caches and lets the
+   * reconciles in flight finish.
    */
-  async run(reconciler: Reconciler, signal: AbortSignal): Promise<void> {
+  async run(caches: RunnableCaches, reconciler: Reconciler, signal: AbortSignal): Promise<void> {
     const { log } = this.#deps;
-    log.info({ namespace: this.#deps.namespace || '(all)' }, 'starting informers');
+    log.info('starting informers');
     const started = this.#now();
     try {
-      await Promise.all([this.#swfs.start(signal), this.#workflows.start(signal)]);
+      await caches.start(signal);
     } catch (error) {
-      if (signal.aborted) return this.#stop();
+      if (signal.aborted) return caches.stop();
       throw error;
     }
-    log.info({ ms: this.#now() - started, scheduledWorkflows: this.#swfs.list().length }, 'caches synced');
+    log.info({ ms: this.#now() - started, scheduledWorkflows: [...caches.keys()].length }, 'caches synced');
     this.#running = true;
-    const resync = setInterval(() => this.#resync(), this.#deps.resyncIntervalMs);
+    const resync = setInterval(() => {
+      for (const key of caches.keys()) this.#enqueue(key);
+    }, this.#deps.resyncIntervalMs);
     const workers = Array.from({ length: this.#deps.workers ?? DEFAULT_WORKERS }, () =>
-      this.#work(reconciler),
+      this.#work(caches, reconciler),
     );
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
@@ -154,22 +109,27 @@ export class Controller implements Caches {
     log.info('shutting down: stopping informers, draining workers');
     clearInterval(resync);
     this.queue.shutDown();
-    await this.#stop();
+    await caches.stop();
     await Promise.all(workers);
     this.#running = false;
     log.info('stopped');
   }
 
-  async #stop(): Promise<void> {
-    await Promise.all([this.#swfs.stop(), this.#workflows.stop()]);
+  #enqueue(key: ObjectKey): void {
+    this.queue.add(key);
+    this.#updateQueueSize();
   }
 
-  async #work(reconciler: Reconciler): Promise<void> {
+  #updateQueueSize(): void {
+    this.#deps.metrics.queueSize.set(this.queue.length);
+  }
+
+  async #work(caches: Caches, reconciler: Reconciler): Promise<void> {
     const { log, metrics } = this.#deps;
     for (;;) {
       const key = await this.queue.get();
       if (key === null) return;
-      metrics.queueSize.set(this.queue.length);
+      this.#updateQueueSize();
       const keyLog = log.child({ key });
       const started = performance.now();
       try {
@@ -177,46 +137,25 @@ export class Controller implements Caches {
         metrics.reconcileDuration.observe({ status: 'ok' }, (performance.now() - started) / 1000);
         metrics.throughput.inc();
         this.queue.forget(key);
+        this.#failedSpecs.delete(key);
         if (result.requeueAtMs !== undefined && result.requeueAtMs !== null) {
           const now = this.#now();
           this.queue.addAfter(key, result.requeueAtMs - now, now);
         }
       } catch (error) {
         metrics.reconcileDuration.observe({ status: 'error' }, (performance.now() - started) / 1000);
-        if (error instanceof TerminalError) {
-          this.queue.forget(key);
-          keyLog.error({ err: error.message }, 'permanent failure; not retried until the resource changes');
-        } else {
-          const delay = this.queue.addRateLimited(key, this.#now());
-          keyLog.warn(
-            { err: error instanceof Error ? error.message : String(error), retryInMs: delay },
-            'transient failure',
-          );
-        }
+        const swf = caches.scheduledWorkflow(key);
+        if (swf) this.#failedSpecs.set(key, specDigest(swf));
+        const delay = this.queue.addRateLimited(key, this.#now());
+        keyLog.warn({ err: errorText(error), retryInMs: delay }, 'reconcile failed; retrying after backoff');
       } finally {
         this.queue.done(key);
       }
     }
   }
-
-  #resync(): void {
-    for (const swf of this.#swfs.list()) this.enqueue(swf);
-  }
-
-  #enqueueOwner(wf: Workflow): void {
-    const owner = wf.metadata?.ownerReferences?.find((ref) => ref.controller);
-    if (owner?.kind !== 'ScheduledWorkflow') return;
-    if (!this.#swfs.get(owner.name, wf.metadata?.namespace)) return;
-    this.enqueue({ metadata: { namespace: wf.metadata?.namespace, name: owner.name } });
-  }
-
-  #forget(swf: { metadata?: { namespace?: string; name?: string } }): void {
-    this.queue.forget(`${swf.metadata?.namespace ?? ''}/${swf.metadata?.name ?? ''}`);
-  }
 }
 
-function collectionPath(group: string, version: string, plural: string, namespace: string): string {
-  return namespace
-    ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}`
-    : `/apis/${group}/${version}/${plural}`;
+/** A digest of the spec: equal digests, same spec (key order as the API server serialises it). */
+function specDigest(swf: ScheduledWorkflow): string {
+  return createHash('sha256').update(JSON.stringify(swf.spec)).digest('base64');
 }

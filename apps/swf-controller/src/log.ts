@@ -1,5 +1,7 @@
 import { pino } from 'pino';
-import type { LogLevel } from './config/config.js';
+
+/** A log level, normalised (`warning` becomes `warn`). */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
 
 /** The structured logger every module takes; one child per reconcile carries the key. */
 export type Logger = pino.Logger;

@@ -1,12 +1,13 @@
 import { ApiException, type CoreV1Event } from '@kubernetes/client-node';
 import type { CreateRunRequest, Run } from '@swf/kfp-api';
 import { pino } from 'pino';
-import type { Caches } from './controller.js';
+import type { ArgoWorkflow } from './domain/argo.js';
 import { UTC } from './domain/schedule/index.js';
 import type { ScheduledWorkflow } from './domain/types.js';
 import { EventRecorder } from './kube/events.js';
-import type { Workflow } from './kube/kube-api.js';
+import { OwnWrites } from './kube/own-writes.js';
 import { ControllerMetrics } from './metrics.js';
+import type { Caches } from './reconcile.js';
 import { ScheduledWorkflowReconciler, SUBMIT_FAILED_REASON } from './reconciler.js';
 
 const log = pino({ level: 'silent' });
@@ -40,7 +41,7 @@ function harness(initial: ScheduledWorkflow, nowMs = T0) {
     cached: initial as ScheduledWorkflow | undefined,
     stored: initial,
     replaced: [] as ScheduledWorkflow[],
-    created: [] as Workflow[],
+    created: [] as ArgoWorkflow[],
     runs: [] as CreateRunRequest[],
     events: [] as CoreV1Event[],
     conflictsLeft: 0,
@@ -48,7 +49,12 @@ function harness(initial: ScheduledWorkflow, nowMs = T0) {
     createRunError: null as Error | null,
     now: nowMs,
   };
-  const caches: Caches = { scheduledWorkflow: () => state.cached, workflowsOf: () => [] };
+  const ownWrites = new OwnWrites();
+  const caches: Caches = {
+    scheduledWorkflow: (key) => ownWrites.resolve(key, state.cached),
+    workflowsOf: () => [],
+    wrote: (written) => ownWrites.record(written),
+  };
   const reconciler = new ScheduledWorkflowReconciler({
     caches,
     kubeApi: {

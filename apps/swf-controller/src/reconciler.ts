@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { SubmitStep } from '@swf/contract';
 import { CreateRunRequest } from '@swf/kfp-api';
-import type { Caches, ReconcileResult, Reconciler } from './controller.js';
 import {
   buildRunRequest,
   buildWorkflow,
@@ -18,23 +18,19 @@ import {
   workflowRuns,
 } from './domain/index.js';
 import { decideSchedule, nextScheduledEpoch, ScheduleError, type Zone } from './domain/schedule/index.js';
+import { errorText } from './error-text.js';
 import type { RunSubmitter } from './kfp/run-client.js';
 import { EventReason, type EventRecorder } from './kube/events.js';
-import { type KubeApi, statusCode, type Workflow } from './kube/kube-api.js';
+import { type KubeApi, statusCode } from './kube/kube-api.js';
 import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
+import type { Caches, ObjectKey, ReconcileResult, Reconciler } from './reconcile.js';
 
 /** Condition reason when a run could not be submitted (retried with backoff). */
 export const SUBMIT_FAILED_REASON = 'SubmitFailed';
 
 /** Status writes retried after a 409 Conflict, each from a fresh read. */
 const CONFLICT_RETRIES = 5;
-
-/** The steps of a submit, in order; a fault test can crash the process at one (`SWF_FAULT_CRASH_AT`). */
-export const SUBMIT_STEPS = ['before-submit', 'after-submit', 'after-status'] as const;
-
-/** One of {@link SUBMIT_STEPS}. */
-export type SubmitStep = (typeof SUBMIT_STEPS)[number];
 
 /** What the reconciler is built from. */
 export interface ReconcilerDeps {
@@ -65,11 +61,6 @@ export class ScheduledWorkflowReconciler implements Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #now: () => number;
   readonly #newRunId: () => string;
-  /**
-   * The object this reconciler last wrote per key, used until the informer's copy catches up, so a
-   * requeue right after a write does not work from the pre-write status.
-   */
-  readonly #written = new Map<string, ScheduledWorkflow>();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -77,14 +68,13 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     this.#newRunId = deps.newRunId ?? randomUUID;
   }
 
-  async reconcile(key: string, log: Logger): Promise<ReconcileResult> {
-    const [namespace = '', name = ''] = key.split('/');
-    const swf = this.#current(key, this.#deps.caches.scheduledWorkflow(namespace, name));
+  async reconcile(key: ObjectKey, log: Logger): Promise<ReconcileResult> {
+    const swf = this.#deps.caches.scheduledWorkflow(key);
     if (!swf || swf.metadata.deletionTimestamp) return {};
 
     const nowMs = this.#now();
     const nowEpoch = Math.floor(nowMs / 1000);
-    const runs = workflowRuns(swf, this.#deps.caches.workflowsOf(namespace, name) as never[]);
+    const runs = workflowRuns(swf, this.#deps.caches.workflowsOf(key));
     const base = { active: runs.active, completed: runs.completed };
 
     let decision: ReturnType<typeof decideSchedule>;
@@ -125,15 +115,15 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       await this.#submit(swf, scheduledEpoch, nowEpoch, log);
     } catch (error) {
       if (error instanceof ScheduledWorkflowSpecError) return this.#invalid(swf, error, notSubmitted, log);
-      const message = `failed to submit run ${nextResourceName(swf)}: ${errorMessage(error)}`;
+      const message = `failed to submit run ${nextResourceName(swf)}: ${errorText(error)}`;
       const problem: SpecProblem = {
         field: submitTarget(swf),
-        rule: errorMessage(error),
+        rule: errorText(error),
         reason: SUBMIT_FAILED_REASON,
       };
       this.#deps.events.warning(swf, EventReason.Failed, `Transient failure: ${message}`);
       await this.#writeStatus(swf, { ...notSubmitted, error: problem }, log).catch((e: unknown) =>
-        log.warn({ err: errorMessage(e) }, 'could not record the failure in the status'),
+        log.warn({ err: errorText(e) }, 'could not record the failure in the status'),
       );
       throw new Error(message);
     }
@@ -174,7 +164,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
           );
         }
         const workflow = buildWorkflow(swf, { scheduledEpoch, nowEpoch, runUuid: this.#newRunId() });
-        const outcome = await this.#deps.kubeApi.createWorkflow(namespace, workflow as unknown as Workflow);
+        const outcome = await this.#deps.kubeApi.createWorkflow(namespace, workflow);
         this.#deps.metrics.submissions.inc({ path: 'workflow', outcome });
         log.info(
           { run: runName, scheduledAt: formatKubeTime(scheduledEpoch), outcome },
@@ -236,7 +226,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
           { operation: 'swfupdate', status: 'ok' },
           (performance.now() - started) / 1000,
         );
-        this.#written.set(`${namespace}/${name}`, written);
+        this.#deps.caches.wrote(written);
         return;
       } catch (error) {
         this.#deps.metrics.operationDuration.observe(
@@ -250,19 +240,6 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         if (inputs.submitted && lastIndex(current) > lastIndex(swf)) return;
       }
     }
-  }
-
-  /** The cached object, or the one last written when the cache has not caught up with it yet. */
-  #current(key: string, cached: ScheduledWorkflow | undefined): ScheduledWorkflow | undefined {
-    const written = this.#written.get(key);
-    if (!cached || !written) {
-      if (!cached) this.#written.delete(key);
-      return cached;
-    }
-    if (written.metadata.uid === cached.metadata.uid && lastIndex(written) > lastIndex(cached))
-      return written;
-    this.#written.delete(key);
-    return cached;
   }
 
   #observeLateness(swf: ScheduledWorkflow, scheduledEpoch: number, nowMs: number): void {
@@ -285,8 +262,4 @@ function withLastTriggered(swf: ScheduledWorkflow, epoch: number): ScheduledWork
     ...swf,
     status: { ...swf.status, trigger: { ...swf.status?.trigger, lastTriggeredTime: formatKubeTime(epoch) } },
   };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

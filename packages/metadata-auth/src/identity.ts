@@ -26,13 +26,6 @@ export interface UserIdentitySettingNames {
   readonly prefix: string;
 }
 
-/** Names used when the caller gives none: the controller's flags and env vars. */
-export const DEFAULT_IDENTITY_SETTING_NAMES: UserIdentitySettingNames = Object.freeze({
-  header: '--userIdentityHeader / USER_IDENTITY_HEADER',
-  value: '--userIdentityValue / USER_IDENTITY_VALUE',
-  prefix: '--userIdentityPrefix / USER_IDENTITY_PREFIX',
-});
-
 /**
  * Resolves the identity settings into the metadata entry to send, or `null` when identity is off.
  *
@@ -44,7 +37,7 @@ export const DEFAULT_IDENTITY_SETTING_NAMES: UserIdentitySettingNames = Object.f
  */
 export function resolveUserIdentity(
   settings: UserIdentitySettings,
-  names: UserIdentitySettingNames = DEFAULT_IDENTITY_SETTING_NAMES,
+  names: UserIdentitySettingNames,
 ): UserIdentity | null {
   const header = (settings.header ?? '').trim();
   if (header === '') return null;

@@ -1,6 +1,5 @@
 export { MetadataValidationError, TokenSourceError } from './errors.js';
 export {
-  DEFAULT_IDENTITY_SETTING_NAMES,
   resolveUserIdentity,
   type UserIdentity,
   type UserIdentitySettingNames,
@@ -22,7 +21,6 @@ export {
   RESERVED_KEYS,
 } from './metadata-rules.js';
 export {
-  DEFAULT_TOKEN_FILE,
   DEFAULT_TOKEN_MAX_AGE_MS,
   FileTokenSource,
   type FileTokenSourceOptions,

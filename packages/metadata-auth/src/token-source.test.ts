@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectedVolume } from '../test/projected-volume.js';
+import { ProjectedVolume } from '@swf/testkit';
 import { TokenSourceError } from './errors.js';
-import { DEFAULT_TOKEN_FILE, FileTokenSource } from './token-source.js';
+import { FileTokenSource } from './token-source.js';
 
 describe('FileTokenSource', () => {
   let volume: ProjectedVolume;
@@ -12,11 +12,6 @@ describe('FileTokenSource', () => {
   });
   afterEach(async () => {
     await volume.remove();
-  });
-
-  it('defaults to the path the multi-user manifests mount', () => {
-    expect(new FileTokenSource().path).toBe(DEFAULT_TOKEN_FILE);
-    expect(DEFAULT_TOKEN_FILE).toBe('/var/run/secrets/kubeflow/tokens/scheduledworkflow-sa-token');
   });
 
   it('yields null while the file is absent, then the token once it appears', async () => {

@@ -3,9 +3,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { TokenSourceError } from './errors.js';
 import { LEGAL_NON_BINARY_VALUE_REGEX } from './metadata-rules.js';
 
-/** Where the multi-user manifests mount the controller's projected service-account token. */
-export const DEFAULT_TOKEN_FILE = '/var/run/secrets/kubeflow/tokens/scheduledworkflow-sa-token';
-
 /** Longest time a token is used without reading the file again, even when it looks unchanged. */
 export const DEFAULT_TOKEN_MAX_AGE_MS = 60_000;
 
@@ -46,11 +43,11 @@ export class FileTokenSource implements TokenSource {
   readonly #now: () => number;
   #cached: CachedToken | null = null;
 
-  constructor(
-    /** Path of the token file. */
-    readonly path: string = DEFAULT_TOKEN_FILE,
-    options: FileTokenSourceOptions = {},
-  ) {
+  /** Path of the token file. */
+  readonly path: string;
+
+  constructor(path: string, options: FileTokenSourceOptions = {}) {
+    this.path = path;
     this.#maxAgeMs = options.maxAgeMs ?? DEFAULT_TOKEN_MAX_AGE_MS;
     this.#now = options.now ?? Date.now;
   }

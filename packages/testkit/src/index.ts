@@ -21,4 +21,5 @@ export {
 } from './control-plane/install.js';
 export { SupervisedProcess } from './control-plane/supervised-process.js';
 export * from './kfp-double/index.js';
+export { ProjectedVolume } from './projected-volume.js';
 export { waitFor } from './wait-for.js';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { TIMEZONE_ENV } from '@swf/contract';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../config/config.js';
-import { TIMEZONE_ENV } from '../config/settings.js';
+import { ConfigError, resolveZone } from '../config/config.js';
 import { formatKubeTime, type ScheduledWorkflow } from '../domain/index.js';
-import { decideSchedule, loadZone, nextScheduledEpoch, ScheduleError } from '../domain/schedule/index.js';
+import { decideSchedule, nextScheduledEpoch, ScheduleError } from '../domain/schedule/index.js';
 
 /** Usage of `swf-controller next`. */
 export const NEXT_USAGE = `swf-controller next --file <swf.yaml|json> [--now <epoch|RFC 3339>] [--active N] [--timezone Z] [--count K]
@@ -60,10 +60,11 @@ export async function nextCommand(
   const nowEpoch = values.now === undefined ? Math.floor(nowMs / 1000) : parseNow(values.now);
   const active = parseCount(values.active ?? '0', '--active', 0);
   const count = parseCount(values.count ?? '1', '--count', 1);
-  const zoneName =
-    values.timezone ?? (env[TIMEZONE_ENV]?.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const zone =
+    values.timezone === undefined
+      ? resolveZone(env[TIMEZONE_ENV] ?? '', TIMEZONE_ENV)
+      : resolveZone(values.timezone, '--timezone');
   try {
-    const zone = loadZone(zoneName, values.timezone === undefined ? TIMEZONE_ENV : '--timezone');
     const decision = decideSchedule(swf, { nowEpoch, activeWorkflowCount: active, zone });
     const answer: NextAnswer = {
       nextScheduledEpoch: decision.nextScheduledEpoch,

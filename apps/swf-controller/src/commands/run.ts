@@ -1,21 +1,21 @@
-import { access, constants, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { type Config, ConfigError } from '../config/config.js';
+import type { SubmitStep } from '@swf/contract';
+import type { Config } from '../config/config.js';
+import { checkFiles, loadKubeConfig } from '../config/environment.js';
 import { Controller } from '../controller.js';
-import { loadZone, type Zone } from '../domain/schedule/index.js';
+import { startHealthServer } from '../health-server.js';
 import { createRunClient } from '../kfp/run-client.js';
 import { EventRecorder } from '../kube/events.js';
+import { InformerCaches } from '../kube/informer-caches.js';
 import { KubeApi } from '../kube/kube-api.js';
-import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { runLeaderElection } from '../kube/leader-election.js';
 import { TokenBucket } from '../kube/rate-limiter.js';
 import { createLogger, type Logger } from '../log.js';
-import { ControllerMetrics, startHealthServer } from '../metrics.js';
-import { ScheduledWorkflowReconciler, SUBMIT_STEPS, type SubmitStep } from '../reconciler.js';
+import { ControllerMetrics } from '../metrics.js';
+import { ScheduledWorkflowReconciler } from '../reconciler.js';
 
 /** Options of {@link runController}, for embedding and tests. */
 export interface RunOptions {
-  readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
   readonly log?: Logger;
   /** Called once the health server listens, with its port (useful with `--metricsPort=0`). */
@@ -26,75 +26,17 @@ export interface RunOptions {
 export const LEASE_NAME = 'ml-pipeline-scheduledworkflow';
 
 /**
- * Test hook for the fault suite, never set in a deployment: naming a step of {@link SUBMIT_STEPS}
- * makes the process kill itself with SIGKILL the first time a submit reaches that step, exactly
- * as a `kill -9` at that instant would (no cleanup, no status write after it).
+ * The `SWF_FAULT_CRASH_AT` test hook: kills the process with SIGKILL (through `kill`) when a
+ * submit reaches `at`, as a `kill -9` at that instant would; nothing when `at` is null.
  */
-export const FAULT_CRASH_AT_ENV = 'SWF_FAULT_CRASH_AT';
-
-/**
- * The crash hook `SWF_FAULT_CRASH_AT` asks for, if any.
- *
- * @throws ConfigError naming SWF_FAULT_CRASH_AT when it names no step
- */
-export function faultCrashHook(
-  env: Readonly<Record<string, string | undefined>>,
+export function crashHook(
+  at: SubmitStep | null,
+  kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
 ): ((step: SubmitStep) => void) | undefined {
-  const at = env[FAULT_CRASH_AT_ENV]?.trim();
-  if (!at) return undefined;
-  if (!(SUBMIT_STEPS as readonly string[]).includes(at)) {
-    throw new ConfigError(FAULT_CRASH_AT_ENV, `must be one of ${SUBMIT_STEPS.join(', ')}`);
-  }
+  if (at === null) return undefined;
   return (step) => {
-    if (step === at) process.kill(process.pid, 'SIGKILL');
+    if (step === at) kill();
   };
-}
-
-/** The pod's namespace file, mounted in every pod with a service account. */
-const POD_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
-/**
- * Namespace of the leader-election Lease: the controller's own (`NAMESPACE_SELF` from the
- * multi-user manifests, else the pod's namespace file), else the watched namespace, else `kubeflow`.
- */
-async function leaseNamespace(
-  config: Config,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<string> {
-  const fromFile = await readFile(POD_NAMESPACE_FILE, 'utf8').then(
-    (text) => text.trim(),
-    () => '',
-  );
-  return env.NAMESPACE_SELF?.trim() || fromFile || config.namespace || 'kubeflow';
-}
-
-/**
- * The zone cron schedules are evaluated in: `CRON_SCHEDULE_TIMEZONE`, else the machine's zone.
- *
- * @throws ConfigError naming CRON_SCHEDULE_TIMEZONE
- */
-export function scheduleZone(config: Config): Zone {
-  const name =
-    config.timezone === 'Local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : config.timezone;
-  return loadZone(name);
-}
-
-/**
- * Checks what can be checked before connecting to anything, so bad settings exit 2 at once.
- *
- * @throws ConfigError naming the setting
- */
-export async function preflight(config: Config): Promise<Zone> {
-  const zone = scheduleZone(config);
-  if (config.apiServer.tls && config.apiServer.caCertPath) {
-    try {
-      await access(config.apiServer.caCertPath, constants.R_OK);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new ConfigError('--caCertPath', `cannot read "${config.apiServer.caCertPath}" (${code})`);
-    }
-  }
-  return zone;
 }
 
 /**
@@ -102,13 +44,13 @@ export async function preflight(config: Config): Promise<Zone> {
  * KFP API client and the health server, all stopped through the one signal.
  */
 export async function runController(config: Config, options: RunOptions): Promise<void> {
-  const zone = await preflight(config);
-  const onSubmitStep = faultCrashHook(options.env);
-  const kubeConfig = await loadKubeConfig(config, options.env);
+  await checkFiles(config);
+  const kubeConfig = await loadKubeConfig(config);
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = new ControllerMetrics();
-  const kubeApi = new KubeApi(kubeConfig, new TokenBucket(config.clientQPS, config.clientBurst), {
-    onWrite: (kind) => metrics.kubeWrites.inc({ kind }),
+  const kubeApi = new KubeApi(kubeConfig, {
+    limiter: new TokenBucket(config.clientQPS, config.clientBurst),
+    writes: { onWrite: (kind) => metrics.kubeWrites.inc({ kind }) },
   });
   const address = `${config.apiServer.host}:${config.apiServer.port}`;
   const runs = await createRunClient({
@@ -118,14 +60,11 @@ export async function runController(config: Config, options: RunOptions): Promis
     apiTokenFile: config.apiTokenFile,
     identity: config.userIdentity,
   });
-  const controller = new Controller({
-    kubeConfig,
-    kubeApi,
-    namespace: config.namespace,
-    resyncIntervalMs: config.resyncIntervalSeconds * 1000,
-    log,
-    metrics,
-  });
+  const controller = new Controller({ resyncIntervalMs: config.resyncIntervalSeconds * 1000, log, metrics });
+  const caches = new InformerCaches(
+    { kubeConfig, kubeApi, namespace: config.namespace, log, metrics },
+    controller,
+  );
   // A standby counts as ready: it holds no work, and a rolling update waits for every new pod to be
   // ready while the old leader keeps the lease.
   let standingBy = config.leaderElect;
@@ -139,30 +78,30 @@ export async function runController(config: Config, options: RunOptions): Promis
       tls: config.apiServer.tls,
       userIdentityKey: config.userIdentity?.key ?? null,
       apiTokenFile: config.apiTokenFile || null,
-      timezone: zone.name,
+      timezone: config.zone.name,
       metricsPort: health.port,
     },
     'starting ScheduledWorkflow controller',
   );
   const reconciler = new ScheduledWorkflowReconciler({
-    caches: controller,
+    caches,
     kubeApi,
     runs,
     events: new EventRecorder(kubeApi, log),
     metrics,
-    zone,
+    zone: config.zone,
     v1Block: config.v1Block,
-    onSubmitStep,
+    onSubmitStep: crashHook(config.faultCrashAt),
   });
   try {
     if (!config.leaderElect) {
-      await controller.run(reconciler, options.signal);
+      await controller.run(caches, reconciler, options.signal);
       return;
     }
     const outcome = await runLeaderElection(
       {
-        kubeConfig,
-        namespace: await leaseNamespace(config, options.env),
+        api: kubeApi,
+        namespace: config.leaseNamespace,
         name: LEASE_NAME,
         identity: `${hostname()}_${process.pid}`,
         log,
@@ -170,7 +109,7 @@ export async function runController(config: Config, options: RunOptions): Promis
       options.signal,
       (leading) => {
         standingBy = false;
-        return controller.run(reconciler, leading);
+        return controller.run(caches, reconciler, leading);
       },
     );
     if (outcome === 'lost') throw new Error('leader election lost; exiting so a fresh process can stand by');

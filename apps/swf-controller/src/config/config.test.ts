@@ -1,5 +1,4 @@
 import { ConfigError, describeConfig, loadConfig, parseFlags } from './config.js';
-import { SETTINGS } from './settings.js';
 
 const NO_ENV = {};
 
@@ -29,8 +28,11 @@ describe('loadConfig', () => {
       userIdentity: null,
       apiTokenFile: '/var/run/secrets/kubeflow/tokens/scheduledworkflow-sa-token',
       leaderElect: false,
-      timezone: 'Local',
+      leaseNamespace: 'kubeflow',
+      inCluster: false,
+      zone: expect.objectContaining({ name: Intl.DateTimeFormat().resolvedOptions().timeZone }),
       v1Block: { blockV1Pipelines: false, v1AllowedNamespaces: '' },
+      faultCrashAt: null,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -59,8 +61,18 @@ describe('loadConfig', () => {
     [['--leaderElect=false'], { LEADER_ELECT: 'true' }, 'leaderElect', false],
     [[], { LEADER_ELECT: 'True' }, 'leaderElect', true],
     [['--logtostderr=true'], {}, 'logLevel', 'info'],
-    [[], { CRON_SCHEDULE_TIMEZONE: 'America/New_York' }, 'timezone', 'America/New_York'],
-    [[], { CRON_SCHEDULE_TIMEZONE: 'UTC\n' }, 'timezone', 'UTC'],
+    [
+      [],
+      { CRON_SCHEDULE_TIMEZONE: 'America/New_York' },
+      'zone',
+      expect.objectContaining({ name: 'America/New_York' }),
+    ],
+    [[], { CRON_SCHEDULE_TIMEZONE: 'UTC\n' }, 'zone', expect.objectContaining({ name: 'UTC' })],
+    [[], { NAMESPACE_SELF: 'kubeflow-system' }, 'leaseNamespace', 'kubeflow-system'],
+    [['--namespace=team-a'], {}, 'leaseNamespace', 'team-a'],
+    [[], { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, 'inCluster', true],
+    [[], { SWF_FAULT_CRASH_AT: 'after-submit' }, 'faultCrashAt', 'after-submit'],
+    [[], { SWF_FAULT_CRASH_AT: '' }, 'faultCrashAt', null],
     [['--apiTokenFile='], {}, 'apiTokenFile', ''],
     [
       [],
@@ -173,10 +185,21 @@ describe('loadConfig', () => {
     [['--bogus=1'], {}, '--bogus', 'unknown flag'],
     [[], { BLOCK_V1_PIPELINES: 'maybe' }, 'BLOCK_V1_PIPELINES', 'must be true or false, got "maybe"'],
     [['--namespace'], {}, '--namespace', 'needs a value'],
+    [
+      [],
+      { SWF_FAULT_CRASH_AT: 'after-create' },
+      'SWF_FAULT_CRASH_AT',
+      'must be one of before-submit, after-submit, after-status, got "after-create"',
+    ],
   ])('rejects %j with env %j, naming %s', (argv, env, setting, rule) => {
     const error = configError(argv, env);
     expect(error.setting).toBe(setting);
     expect(error.message).toContain(rule);
+  });
+
+  it("takes the Lease's namespace from NAMESPACE_SELF, then the pod's, then the watched one", () => {
+    expect(loadConfig([], { NAMESPACE_SELF: 'own' }, { podNamespace: 'pod' }).leaseNamespace).toBe('own');
+    expect(loadConfig(['--namespace=team-a'], {}, { podNamespace: 'pod' }).leaseNamespace).toBe('pod');
   });
 
   it('never names the identity value in an error', () => {
@@ -207,42 +230,10 @@ describe('describeConfig', () => {
     expect(shown.userIdentity).toEqual({ key: 'kubeflow-userid', value: 'u' });
     expect(shown.apiServer).toMatchObject({ address: 'ml-pipeline:8887' });
   });
-});
 
-describe('SETTINGS', () => {
-  it('lists every upstream flag and env var', () => {
-    const flags = SETTINGS.map((s) => s.flag);
-    for (const flag of [
-      'namespace',
-      'kubeconfig',
-      'master',
-      'logLevel',
-      'clientQPS',
-      'clientBurst',
-      'metricsPort',
-      'mlPipelineAPIServerName',
-      'mlPipelineServiceGRPCPort',
-      'mlPipelineServiceTLSEnabled',
-      'caCertPath',
-      'recurringRunResyncIntervalSeconds',
-      'userIdentityHeader',
-      'userIdentityValue',
-    ]) {
-      expect(flags).toContain(flag);
-    }
-    const envs = SETTINGS.flatMap((s) => ('env' in s ? [s.env] : []));
-    for (const env of [
-      'NAMESPACE',
-      'LOG_LEVEL',
-      'CLIENT_QPS',
-      'CLIENT_BURST',
-      'RESYNC_INTERVAL_SECONDS',
-      'METRICS_PORT',
-      'USER_IDENTITY_HEADER',
-      'USER_IDENTITY_VALUE',
-      'USER_IDENTITY_PREFIX',
-    ]) {
-      expect(envs).toContain(env);
-    }
+  it('names the zone instead of showing the zone object', () => {
+    const shown = describeConfig(loadConfig([], { CRON_SCHEDULE_TIMEZONE: 'Asia/Kolkata' }));
+    expect(shown.timezone).toBe('Asia/Kolkata');
+    expect(shown).not.toHaveProperty('zone');
   });
 });

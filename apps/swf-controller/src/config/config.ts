@@ -1,5 +1,15 @@
+import type { SubmitStep } from '@swf/contract';
+import {
+  SETTINGS,
+  type SettingName,
+  type SettingSpec,
+  type SettingValues,
+  settingLabel,
+  settingSpec,
+} from '@swf/contract';
 import { MetadataValidationError, resolveUserIdentity, type UserIdentity } from '@swf/metadata-auth';
-import { LOG_LEVELS, SETTINGS, type SettingSpec, TIMEZONE_ENV } from './settings.js';
+import { loadZone, ScheduleError, type Zone } from '../domain/schedule/index.js';
+import type { LogLevel } from '../log.js';
 
 /** A setting breaks a rule; the process exits 2 with this message before connecting to anything. */
 export class ConfigError extends Error {
@@ -15,14 +25,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** A log level, normalised (`warning` becomes `warn`). */
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
-
-/** The resolved settings, parsed once and passed down frozen. */
+/** The resolved settings, parsed once and passed down frozen. Nothing else reads the environment. */
 export interface Config {
   readonly namespace: string;
   readonly kubeconfig: string;
   readonly master: string;
+  /** `KUBERNETES_SERVICE_HOST` is set: running in a pod, where the in-cluster config applies. */
+  readonly inCluster: boolean;
   readonly logLevel: LogLevel;
   readonly clientQPS: number;
   readonly clientBurst: number;
@@ -38,34 +47,47 @@ export interface Config {
   /** Empty when no token is to be sent. */
   readonly apiTokenFile: string;
   readonly leaderElect: boolean;
-  /** IANA zone for cron schedules; `Local` means the machine's zone. */
-  readonly timezone: string;
+  /** Namespace of the leader-election Lease: `NAMESPACE_SELF`, else the pod's, else the watched one, else `kubeflow`. */
+  readonly leaseNamespace: string;
+  /** The zone cron schedules are evaluated in: `CRON_SCHEDULE_TIMEZONE`, else the machine's. */
+  readonly zone: Zone;
   /** Upstream's `BLOCK_V1_PIPELINES` / `V1_ALLOWED_NAMESPACES`. */
   readonly v1Block: { readonly blockV1Pipelines: boolean; readonly v1AllowedNamespaces: string };
+  /** Test hook `SWF_FAULT_CRASH_AT`: the submit step to crash at, or null. */
+  readonly faultCrashAt: SubmitStep | null;
 }
 
-type SettingName = (typeof SETTINGS)[number]['flag'];
-type Raw = Record<SettingName, string>;
+/** Facts of the host the settings are resolved on, read by the caller. */
+export interface HostFacts {
+  /** The pod's namespace from its service-account mount; empty outside a pod. */
+  readonly podNamespace?: string;
+}
 
-const BY_FLAG: ReadonlyMap<string, SettingSpec> = new Map(SETTINGS.map((s) => [s.flag, s]));
+type Env = Readonly<Record<string, string | undefined>>;
+
+const FLAGS: ReadonlyMap<string, SettingSpec> = new Map(
+  (SETTINGS as readonly SettingSpec[]).filter((s) => s.flag).map((s) => [s.name, s]),
+);
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
-/** `--flag / ENV`, or `--flag` for settings without an env var: how errors name a setting. */
-export function settingLabel(spec: SettingSpec): string {
-  return spec.env ? `--${spec.flag} / ${spec.env}` : `--${spec.flag}`;
-}
+/** Commands `parseFlags` accepts as the first word. */
+export const COMMANDS = ['run', 'next', 'print-config', 'help'] as const;
 
-/** Splits argv into settings given as flags and the remaining positional words. */
+/**
+ * Splits argv into settings given as flags and the remaining positional words.
+ *
+ * @throws ConfigError for an unknown flag or a flag without its value
+ */
 export function parseFlags(argv: readonly string[]): {
-  flags: Partial<Raw>;
+  flags: Partial<Record<SettingName, string>>;
   positional: string[];
   help: boolean;
 } {
-  const flags: Partial<Raw> = {};
+  const flags: Partial<Record<SettingName, string>> = {};
   const positional: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -85,16 +107,17 @@ export function parseFlags(argv: readonly string[]): {
       help = true;
       continue;
     }
-    const spec = BY_FLAG.get(name);
+    const spec = FLAGS.get(name);
     if (!spec) throw new ConfigError(`--${name}`, 'unknown flag; run with --help to list the flags');
+    const key = spec.name as SettingName;
     if (eq !== -1) {
-      flags[spec.flag as SettingName] = body.slice(eq + 1);
+      flags[key] = body.slice(eq + 1);
     } else if (spec.kind === 'bool') {
-      flags[spec.flag as SettingName] = 'true';
+      flags[key] = 'true';
     } else {
       const value = argv[i + 1];
       if (value === undefined) throw new ConfigError(`--${name}`, 'needs a value');
-      flags[spec.flag as SettingName] = value;
+      flags[key] = value;
       i++;
     }
   }
@@ -102,90 +125,124 @@ export function parseFlags(argv: readonly string[]): {
 }
 
 /**
- * Resolves every setting: a flag beats its env var, which beats the default. An env var that is
- * set but empty counts as unset (upstream's image sets `NAMESPACE=""`).
+ * Parses every setting by its kind: a flag beats its env var, which beats the default. An env var
+ * that is set but empty counts as unset (upstream's image sets `NAMESPACE=""`). Strings are trimmed
+ * (ConfigMap values end in newlines).
+ *
+ * @throws ConfigError naming the flag or env var and the rule broken
+ */
+export function parseSettings(flags: Partial<Record<SettingName, string>>, env: Env): SettingValues {
+  const values: Record<string, string | number | boolean> = {};
+  for (const spec of SETTINGS as readonly SettingSpec[]) {
+    const fromEnv = spec.env ? env[spec.env] : undefined;
+    const raw = flags[spec.name as SettingName] ?? (fromEnv ? fromEnv : spec.default);
+    values[spec.name] = parseValue(raw, spec);
+  }
+  return values as SettingValues;
+}
+
+/**
+ * Resolves every setting into the one frozen {@link Config}: parsed by kind from the settings table,
+ * then checked and combined (the identity, the zone, the Lease's namespace).
  *
  * @throws ConfigError naming the flag or env var and the rule broken
  */
 export function resolveConfig(
-  flags: Partial<Raw>,
-  env: Readonly<Record<string, string | undefined>>,
+  flags: Partial<Record<SettingName, string>>,
+  env: Env,
+  host: HostFacts = {},
 ): Config {
-  const raw = {} as Raw;
-  for (const spec of SETTINGS) {
-    const fromEnv = 'env' in spec ? env[spec.env] : undefined;
-    raw[spec.flag] = flags[spec.flag] ?? (fromEnv ? fromEnv : spec.default);
-  }
-  const spec = (flag: SettingName) => BY_FLAG.get(flag) as SettingSpec;
-  const int = (flag: SettingName, min: number, max = Number.MAX_SAFE_INTEGER) =>
-    parseInteger(raw[flag], spec(flag), min, max);
+  const values = parseSettings(flags, env);
+  const label = (name: SettingName) => settingLabel(settingSpec(name));
 
-  const namespace = raw.namespace.trim();
+  const { namespace } = values;
   if (namespace !== '' && (namespace.length > 63 || !DNS_LABEL.test(namespace))) {
     throw new ConfigError(
-      settingLabel(spec('namespace')),
+      label('namespace'),
       `"${namespace}" is not a valid namespace name (RFC 1123 label)`,
     );
   }
-  const host = raw.mlPipelineAPIServerName.trim();
-  if (host === '') throw new ConfigError(settingLabel(spec('mlPipelineAPIServerName')), 'must not be empty');
-  const clientQPS = parseNumber(raw.clientQPS, spec('clientQPS'));
-
+  if (values.mlPipelineAPIServerName === '') {
+    throw new ConfigError(label('mlPipelineAPIServerName'), 'must not be empty');
+  }
   let userIdentity: UserIdentity | null;
   try {
-    userIdentity = resolveUserIdentity({
-      header: raw.userIdentityHeader,
-      value: raw.userIdentityValue,
-      prefix: raw.userIdentityPrefix,
-    });
+    userIdentity = resolveUserIdentity(
+      {
+        header: values.userIdentityHeader,
+        value: values.userIdentityValue,
+        prefix: values.userIdentityPrefix,
+      },
+      {
+        header: label('userIdentityHeader'),
+        value: label('userIdentityValue'),
+        prefix: label('userIdentityPrefix'),
+      },
+    );
   } catch (error) {
     if (error instanceof MetadataValidationError) throw new ConfigError(error.setting, error.rule);
     throw error;
   }
-
-  const timezone = (env[TIMEZONE_ENV] ?? '').trim() || 'Local';
-  if (timezone !== 'Local' && !isKnownZone(timezone)) {
-    throw new ConfigError(TIMEZONE_ENV, `"${timezone}" is not a known IANA time zone`);
-  }
+  const level = values.logLevel.toLowerCase();
 
   return Object.freeze({
     namespace,
-    kubeconfig: raw.kubeconfig.trim(),
-    master: raw.master.trim(),
-    logLevel: parseLogLevel(raw.logLevel, spec('logLevel')),
-    clientQPS,
-    clientBurst: int('clientBurst', 1),
-    metricsPort: int('metricsPort', 0, 65535),
+    kubeconfig: values.kubeconfig,
+    master: values.master,
+    inCluster: Boolean(env.KUBERNETES_SERVICE_HOST),
+    logLevel: (level === 'warning' ? 'warn' : level) as LogLevel,
+    clientQPS: values.clientQPS,
+    clientBurst: values.clientBurst,
+    metricsPort: values.metricsPort,
     apiServer: Object.freeze({
-      host,
-      port: int('mlPipelineServiceGRPCPort', 1, 65535),
-      tls: parseBool(raw.mlPipelineServiceTLSEnabled, settingLabel(spec('mlPipelineServiceTLSEnabled'))),
-      caCertPath: raw.caCertPath.trim(),
+      host: values.mlPipelineAPIServerName,
+      port: values.mlPipelineServiceGRPCPort,
+      tls: values.mlPipelineServiceTLSEnabled,
+      caCertPath: values.caCertPath,
     }),
-    resyncIntervalSeconds: int('recurringRunResyncIntervalSeconds', 1),
+    resyncIntervalSeconds: values.recurringRunResyncIntervalSeconds,
     userIdentity,
-    apiTokenFile: raw.apiTokenFile.trim(),
-    leaderElect: parseBool(raw.leaderElect, settingLabel(spec('leaderElect'))),
-    timezone,
+    apiTokenFile: values.apiTokenFile,
+    leaderElect: values.leaderElect,
+    leaseNamespace: values.namespaceSelf || host.podNamespace?.trim() || namespace || 'kubeflow',
+    zone: resolveZone(values.cronScheduleTimezone, label('cronScheduleTimezone')),
     v1Block: Object.freeze({
-      blockV1Pipelines: parseBool(env.BLOCK_V1_PIPELINES || 'false', 'BLOCK_V1_PIPELINES'),
-      v1AllowedNamespaces: (env.V1_ALLOWED_NAMESPACES ?? '').trim(),
+      blockV1Pipelines: values.blockV1Pipelines,
+      v1AllowedNamespaces: values.v1AllowedNamespaces,
     }),
+    faultCrashAt: (values.faultCrashAt || null) as SubmitStep | null,
   });
 }
 
-/** Parses flags from argv and resolves them with the env. */
-export function loadConfig(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): Config {
-  return resolveConfig(parseFlags(argv).flags, env);
+/**
+ * The zone called `name`, or the machine's zone for an empty name (its IANA name from the runtime,
+ * which reads `TZ`).
+ *
+ * @throws ConfigError naming `setting` when the runtime knows no such zone
+ */
+export function resolveZone(name: string, setting: string): Zone {
+  const zoneName = name.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  try {
+    return loadZone(zoneName, setting);
+  } catch (error) {
+    if (error instanceof ScheduleError) {
+      throw new ConfigError(setting, `"${zoneName}" is not a known IANA time zone`);
+    }
+    throw error;
+  }
 }
 
-/** The config as `print-config` shows it: every resolved setting, never a token. */
+/** Parses flags from argv and resolves them with the env. */
+export function loadConfig(argv: readonly string[], env: Env, host: HostFacts = {}): Config {
+  return resolveConfig(parseFlags(argv).flags, env, host);
+}
+
+/** The config as `print-config` shows it: every resolved setting, the zone by name, never a token. */
 export function describeConfig(config: Config): Record<string, unknown> {
+  const { zone, ...rest } = config;
   return {
-    ...config,
+    ...rest,
+    timezone: zone.name,
     apiServer: { ...config.apiServer, address: `${config.apiServer.host}:${config.apiServer.port}` },
     userIdentity: config.userIdentity
       ? { key: config.userIdentity.key, value: config.userIdentity.value }
@@ -193,46 +250,45 @@ export function describeConfig(config: Config): Record<string, unknown> {
   };
 }
 
-function parseInteger(text: string, spec: SettingSpec, min: number, max: number): number {
-  const value = Number(text.trim());
-  if (!INTEGER.test(text.trim()) || !Number.isSafeInteger(value)) {
-    throw new ConfigError(settingLabel(spec), `must be an integer, got "${text}"`);
+function parseValue(raw: string, spec: SettingSpec): string | number | boolean {
+  const text = raw.trim();
+  const fail = (rule: string): never => {
+    throw new ConfigError(settingLabel(spec), rule);
+  };
+  switch (spec.kind) {
+    case 'string':
+      if (spec.choices && !spec.choices.includes(text.toLowerCase())) {
+        fail(`must be one of ${spec.choices.filter(Boolean).join(', ')}, got "${raw}"`);
+      }
+      return text;
+    case 'bool':
+      if (TRUE_WORDS.has(text)) return true;
+      if (FALSE_WORDS.has(text)) return false;
+      return fail(`must be true or false, got "${raw}"`);
+    case 'int':
+    case 'number': {
+      const value = Number(text);
+      if (spec.kind === 'int' && (!INTEGER.test(text) || !Number.isSafeInteger(value))) {
+        fail(`must be an integer, got "${raw}"`);
+      }
+      if (spec.kind === 'number' && (!NUMBER.test(text) || !Number.isFinite(value))) {
+        fail(`must be a ${spec.positive ? 'positive ' : ''}number, got "${raw}"`);
+      }
+      if (spec.positive && value <= 0) fail(`must be a positive number, got "${raw}"`);
+      checkRange(value, spec, fail);
+      return value;
+    }
   }
-  if (value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
-    throw new ConfigError(settingLabel(spec), `must be ${range}, got ${value}`);
-  }
-  return value;
 }
 
-function parseNumber(text: string, spec: SettingSpec): number {
-  const value = Number(text.trim());
-  if (!NUMBER.test(text.trim()) || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(settingLabel(spec), `must be a positive number, got "${text}"`);
-  }
-  return value;
-}
-
-function parseBool(text: string, label: string): boolean {
-  const word = text.trim();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  throw new ConfigError(label, `must be true or false, got "${text}"`);
-}
-
-function parseLogLevel(text: string, spec: SettingSpec): LogLevel {
-  const level = text.trim().toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new ConfigError(settingLabel(spec), `must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
-  }
-  return (level === 'warning' ? 'warn' : level) as LogLevel;
-}
-
-function isKnownZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+function checkRange(value: number, spec: SettingSpec, fail: (rule: string) => never): void {
+  const { min, max } = spec;
+  if ((min === undefined || value >= min) && (max === undefined || value <= max)) return;
+  const range =
+    max === undefined
+      ? `at least ${min}`
+      : min === undefined
+        ? `at most ${max}`
+        : `between ${min} and ${max}`;
+  fail(`must be ${range}, got ${value}`);
 }

@@ -6,8 +6,14 @@
 
 import type { ObjectMeta } from './types.js';
 
+/** API group of Argo Workflows. */
+export const ARGO_GROUP = 'argoproj.io';
+/** The version of Argo's API the controller reads and writes. */
+export const ARGO_VERSION = 'v1alpha1';
+/** Plural of Workflows in resource paths. */
+export const ARGO_WORKFLOW_PLURAL = 'workflows';
 /** API version of Argo Workflows. */
-export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+export const ARGO_API_VERSION = `${ARGO_GROUP}/${ARGO_VERSION}`;
 /** Kind of an Argo Workflow. */
 export const ARGO_WORKFLOW_KIND = 'Workflow';
 

@@ -1,6 +1,9 @@
 export {
   ARGO_API_VERSION,
+  ARGO_GROUP,
+  ARGO_VERSION,
   ARGO_WORKFLOW_KIND,
+  ARGO_WORKFLOW_PLURAL,
   type ArgoObjectMeta,
   type ArgoWorkflow,
   type ArgoWorkflowStatus,
@@ -18,6 +21,7 @@ export {
   LABEL_SCHEDULED_WORKFLOW_STATUS,
   LABEL_WORKFLOW_EPOCH,
   LABEL_WORKFLOW_INDEX,
+  OWNED_WORKFLOW_SELECTOR,
   V2_COMPONENT_KEY,
   V2_PIPELINE_KEY,
 } from './labels.js';

@@ -26,3 +26,9 @@ export const LABEL_ARGO_COMPLETED = 'workflows.argoproj.io/completed';
 export const V2_COMPONENT_KEY = 'pipelines.kubeflow.org/v2_component';
 /** Workflow label or annotation marking a KFP v2 pipeline. */
 export const V2_PIPELINE_KEY = 'pipelines.kubeflow.org/v2_pipeline';
+
+/**
+ * Label selector of the Workflows a ScheduledWorkflow made (upstream's
+ * `GetWorkflowsOwnedByScheduledWorkflowSelector` minus the name): the Workflow informer watches only these.
+ */
+export const OWNED_WORKFLOW_SELECTOR = `${LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW}=true`;

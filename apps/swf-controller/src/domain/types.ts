@@ -4,14 +4,7 @@
  * Times are RFC 3339 strings, as Kubernetes serialises `metav1.Time`.
  */
 
-/** API group of the resource. */
-export const SWF_GROUP = 'kubeflow.org';
-/** Served and stored version. */
-export const SWF_VERSION = 'v1beta1';
-/** Kind. */
-export const SWF_KIND = 'ScheduledWorkflow';
-/** Plural used in resource paths. */
-export const SWF_PLURAL = 'scheduledworkflows';
+export { SWF_API_VERSION, SWF_GROUP, SWF_KIND, SWF_PLURAL, SWF_VERSION } from '@swf/contract';
 
 /** The subset of Kubernetes `ObjectMeta` the controller reads and writes. */
 export interface ObjectMeta {

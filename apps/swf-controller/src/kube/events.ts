@@ -1,7 +1,7 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_KIND, SWF_VERSION } from '../domain/types.js';
+import { errorText } from '../error-text.js';
 import type { Logger } from '../log.js';
-import { errorText } from './resilient-informer.js';
 
 /** Event source component, as upstream's `ControllerAgentName`. */
 export const EVENT_COMPONENT = 'scheduled-workflow-controller';
@@ -38,12 +38,15 @@ const DEDUP_WINDOW_MS = 10 * 60_000;
  */
 export class EventRecorder {
   readonly #recent = new Map<string, number>();
+  readonly #sink: EventSink;
+  readonly #log: Logger;
+  readonly #now: () => number;
 
-  constructor(
-    private readonly sink: EventSink,
-    private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(sink: EventSink, log: Logger, now: () => number = Date.now) {
+    this.#sink = sink;
+    this.#log = log;
+    this.#now = now;
+  }
 
   /** Records a Normal event. */
   normal(swf: ScheduledWorkflow, reason: string, message: string): void {
@@ -57,11 +60,11 @@ export class EventRecorder {
 
   #record(swf: ScheduledWorkflow, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const { name, namespace, uid } = swf.metadata;
-    const now = this.now();
+    const now = this.#now();
     const key = `${uid}\u0000${reason}\u0000${message}`;
     const last = this.#recent.get(key);
     if (last !== undefined && now - last < DEDUP_WINDOW_MS) {
-      this.log.debug({ reason, message }, 'event repeated within the window; not written again');
+      this.#log.debug({ reason, message }, 'event repeated within the window; not written again');
       return;
     }
     this.#recent.set(key, now);
@@ -86,8 +89,8 @@ export class EventRecorder {
       lastTimestamp: new Date(now),
       count: 1,
     };
-    this.sink.createEvent(event).catch((error: unknown) => {
-      this.log.warn({ reason, err: errorText(error) }, 'could not record event');
+    this.#sink.createEvent(event).catch((error: unknown) => {
+      this.#log.warn({ reason, err: errorText(error) }, 'could not record event');
     });
   }
 

@@ -18,16 +18,19 @@ import {
  * the same TLS options. An agent of another kind (a proxy's, or plain HTTP's) is left as it is.
  */
 export class KeepAliveAuthentication implements SecurityAuthentication {
+  readonly #kubeConfig: KubeConfig;
   #agent: Agent | undefined;
 
-  constructor(private readonly kubeConfig: KubeConfig) {}
+  constructor(kubeConfig: KubeConfig) {
+    this.#kubeConfig = kubeConfig;
+  }
 
   getName(): string {
     return 'kubeconfig-keep-alive';
   }
 
   async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await this.kubeConfig.applySecurityAuthentication(context);
+    await this.#kubeConfig.applySecurityAuthentication(context);
     const fresh = context.getAgent();
     // Proxy agents are https.Agent subclasses (instanceof is true); only a plain one is replaced.
     if (fresh?.constructor !== Agent) return;

@@ -1,35 +1,16 @@
 import {
   ApiException,
+  CoordinationV1Api,
   CoreV1Api,
   type CoreV1Event,
   CustomObjectsApi,
   type KubeConfig,
+  type V1Lease,
 } from '@kubernetes/client-node';
+import { ARGO_GROUP, ARGO_VERSION, ARGO_WORKFLOW_PLURAL, type ArgoWorkflow } from '../domain/argo.js';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from '../domain/types.js';
 import { makeKeepAliveApiClient } from './keep-alive.js';
 import type { TokenBucket } from './rate-limiter.js';
-
-/** Argo Workflow coordinates. */
-export const WORKFLOW_GROUP = 'argoproj.io';
-export const WORKFLOW_VERSION = 'v1alpha1';
-export const WORKFLOW_PLURAL = 'workflows';
-
-/** An Argo Workflow as the controller reads it. */
-export type Workflow = {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    creationTimestamp?: string;
-    labels?: Record<string, string>;
-    ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }>;
-  };
-  spec?: Record<string, unknown>;
-  status?: { phase?: string; message?: string; startedAt?: string | null; finishedAt?: string | null };
-};
 
 /** HTTP status of a failed Kubernetes call, or undefined for a network error. */
 export function statusCode(error: unknown): number | undefined {
@@ -44,67 +25,103 @@ export interface WriteCounter {
   onWrite(kind: 'update' | 'create' | 'event'): void;
 }
 
+/** One RBAC permission the controller needs. */
+export interface KubePermission {
+  readonly group: string;
+  readonly resource: string;
+  readonly verbs: readonly string[];
+}
+
 /**
- * The Kubernetes calls the controller makes, each through the `--clientQPS`/`--clientBurst`
- * limiter. Reads for reconciling come from informer caches; these are the writes, the fresh
- * read after a conflict, and the lists that feed the informers.
+ * Every Kubernetes call the controller makes, by {@link KubeApi} method (the informers' watches
+ * are the `watch` of their list). The generated RBAC must grant each of these; a test holds the
+ * two together.
+ */
+export const KUBE_API_PERMISSIONS = {
+  listScheduledWorkflows: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['list', 'watch'] },
+  getScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['get'] },
+  replaceScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['update'] },
+  listWorkflows: { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['list', 'watch'] },
+  // A Workflow's controller ownerReference blocks owner deletion; the OwnerReferencesPermission-
+  // Enforcement admission plugin then requires update on the owner's finalizers.
+  createWorkflow: [
+    { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['create'] },
+    { group: SWF_GROUP, resource: `${SWF_PLURAL}/finalizers`, verbs: ['update'] },
+  ],
+  createEvent: { group: '', resource: 'events', verbs: ['create'] },
+  readLease: { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get'] },
+  createLease: { group: 'coordination.k8s.io', resource: 'leases', verbs: ['create'] },
+  replaceLease: { group: 'coordination.k8s.io', resource: 'leases', verbs: ['update'] },
+} as const satisfies Record<string, KubePermission | readonly KubePermission[]>;
+
+/** Options of {@link KubeApi}. */
+export interface KubeApiOptions {
+  /** The `--clientQPS`/`--clientBurst` budget of every call but the Lease's. */
+  readonly limiter: TokenBucket;
+  /**
+   * Budget of the leader-election Lease calls. Their own, so a renewal never waits behind a burst
+   * of status writes (a leader that cannot renew within its deadline steps down).
+   * @default a bucket of the same rate and burst as `limiter`
+   */
+  readonly leaseLimiter?: TokenBucket;
+  /** Told of each write. @default none */
+  readonly writes?: WriteCounter;
+}
+
+const SWF = { group: SWF_GROUP, version: SWF_VERSION, plural: SWF_PLURAL } as const;
+const WORKFLOWS = { group: ARGO_GROUP, version: ARGO_VERSION, plural: ARGO_WORKFLOW_PLURAL } as const;
+
+/**
+ * The one client of the Kubernetes API: every call the controller makes, over kept-alive
+ * connections and through the `--clientQPS`/`--clientBurst` limiter. Reads for reconciling come
+ * from informer caches; these are the lists that feed the informers, the writes, the fresh read
+ * after a conflict, and the leader-election Lease.
  */
 export class KubeApi {
   readonly #custom: CustomObjectsApi;
   readonly #core: CoreV1Api;
+  readonly #coordination: CoordinationV1Api;
+  readonly #limiter: TokenBucket;
+  readonly #leaseLimiter: TokenBucket;
+  readonly #writes: WriteCounter | undefined;
 
-  constructor(
-    kubeConfig: KubeConfig,
-    private readonly limiter: TokenBucket,
-    private readonly writes?: WriteCounter,
-  ) {
+  constructor(kubeConfig: KubeConfig, options: KubeApiOptions) {
     this.#custom = makeKeepAliveApiClient(kubeConfig, CustomObjectsApi);
     this.#core = makeKeepAliveApiClient(kubeConfig, CoreV1Api);
+    this.#coordination = makeKeepAliveApiClient(kubeConfig, CoordinationV1Api);
+    this.#limiter = options.limiter;
+    this.#leaseLimiter = options.leaseLimiter ?? options.limiter.withSameRate();
+    this.#writes = options.writes;
   }
 
   /** Lists ScheduledWorkflows in one namespace or all. */
   async listScheduledWorkflows(namespace: string): Promise<{ items: ScheduledWorkflow[] }> {
-    await this.limiter.take();
-    const coordinates = { group: SWF_GROUP, version: SWF_VERSION, plural: SWF_PLURAL };
+    await this.#limiter.take();
     return namespace
-      ? this.#custom.listNamespacedCustomObject({ ...coordinates, namespace })
-      : this.#custom.listClusterCustomObject(coordinates);
+      ? this.#custom.listNamespacedCustomObject({ ...SWF, namespace })
+      : this.#custom.listClusterCustomObject(SWF);
   }
 
   /** Lists Argo Workflows matching a label selector, in one namespace or all. */
-  async listWorkflows(namespace: string, labelSelector: string): Promise<{ items: Workflow[] }> {
-    await this.limiter.take();
-    const coordinates = {
-      group: WORKFLOW_GROUP,
-      version: WORKFLOW_VERSION,
-      plural: WORKFLOW_PLURAL,
-      labelSelector,
-    };
+  async listWorkflows(namespace: string, labelSelector: string): Promise<{ items: ArgoWorkflow[] }> {
+    await this.#limiter.take();
     return namespace
-      ? this.#custom.listNamespacedCustomObject({ ...coordinates, namespace })
-      : this.#custom.listClusterCustomObject(coordinates);
+      ? this.#custom.listNamespacedCustomObject({ ...WORKFLOWS, labelSelector, namespace })
+      : this.#custom.listClusterCustomObject({ ...WORKFLOWS, labelSelector });
   }
 
   /** Reads a ScheduledWorkflow from the API server (not the cache), e.g. after a conflict. */
   async getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflow> {
-    await this.limiter.take();
-    return this.#custom.getNamespacedCustomObject({
-      group: SWF_GROUP,
-      version: SWF_VERSION,
-      plural: SWF_PLURAL,
-      namespace,
-      name,
-    });
+    await this.#limiter.take();
+    return this.#custom.getNamespacedCustomObject({ ...SWF, namespace, name });
   }
 
   /** Replaces a ScheduledWorkflow; its resourceVersion makes a stale write fail with 409. */
   async replaceScheduledWorkflow(swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
-    await this.limiter.take();
-    this.writes?.onWrite('update');
+    await this.#limiter.take();
+    this.#writes?.onWrite('update');
     return this.#custom.replaceNamespacedCustomObject({
-      group: SWF_GROUP,
-      version: SWF_VERSION,
-      plural: SWF_PLURAL,
+      ...SWF,
       namespace: swf.metadata.namespace as string,
       name: swf.metadata.name as string,
       body: swf,
@@ -112,17 +129,11 @@ export class KubeApi {
   }
 
   /** Creates a Workflow; `exists` when one with that name is already there (submitted before). */
-  async createWorkflow(namespace: string, workflow: Workflow): Promise<'created' | 'exists'> {
-    await this.limiter.take();
-    this.writes?.onWrite('create');
+  async createWorkflow(namespace: string, workflow: ArgoWorkflow): Promise<'created' | 'exists'> {
+    await this.#limiter.take();
+    this.#writes?.onWrite('create');
     try {
-      await this.#custom.createNamespacedCustomObject({
-        group: WORKFLOW_GROUP,
-        version: WORKFLOW_VERSION,
-        plural: WORKFLOW_PLURAL,
-        namespace,
-        body: workflow,
-      });
+      await this.#custom.createNamespacedCustomObject({ ...WORKFLOWS, namespace, body: workflow });
       return 'created';
     } catch (error) {
       if (statusCode(error) === 409) return 'exists';
@@ -132,8 +143,33 @@ export class KubeApi {
 
   /** Records a core/v1 Event. */
   async createEvent(event: CoreV1Event): Promise<void> {
-    await this.limiter.take();
-    this.writes?.onWrite('event');
+    await this.#limiter.take();
+    this.#writes?.onWrite('event');
     await this.#core.createNamespacedEvent({ namespace: event.metadata?.namespace as string, body: event });
+  }
+
+  /** Reads a Lease. */
+  async readLease(namespace: string, name: string): Promise<V1Lease> {
+    await this.#leaseLimiter.take();
+    return this.#coordination.readNamespacedLease({ namespace, name });
+  }
+
+  /** Creates a Lease; 409 when another replica created it first. */
+  async createLease(lease: V1Lease): Promise<V1Lease> {
+    await this.#leaseLimiter.take();
+    return this.#coordination.createNamespacedLease({
+      namespace: lease.metadata?.namespace as string,
+      body: lease,
+    });
+  }
+
+  /** Replaces a Lease; its resourceVersion makes a stale write fail with 409. */
+  async replaceLease(lease: V1Lease): Promise<V1Lease> {
+    await this.#leaseLimiter.take();
+    return this.#coordination.replaceNamespacedLease({
+      namespace: lease.metadata?.namespace as string,
+      name: lease.metadata?.name as string,
+      body: lease,
+    });
   }
 }

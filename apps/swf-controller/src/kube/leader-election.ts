@@ -1,7 +1,10 @@
-import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { errorText } from '../error-text.js';
 import type { Logger } from '../log.js';
-import { statusCode } from './kube-api.js';
-import { errorText } from './resilient-informer.js';
+import { type KubeApi, statusCode } from './kube-api.js';
+
+/** The Lease calls leader election makes ({@link KubeApi}'s). */
+export type LeaseApi = Pick<KubeApi, 'readLease' | 'createLease' | 'replaceLease'>;
 
 /** Timings as client-go's leader election defaults. */
 export interface LeaderElectionTimings {
@@ -21,7 +24,7 @@ export const DEFAULT_LEADER_ELECTION_TIMINGS: LeaderElectionTimings = Object.fre
 
 /** Options of {@link runLeaderElection}. */
 export interface LeaderElectionOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly api: LeaseApi;
   readonly namespace: string;
   readonly name: string;
   /** This replica's identity, unique among replicas. */
@@ -46,7 +49,7 @@ export async function runLeaderElection(
   signal: AbortSignal,
   lead: (leading: AbortSignal) => Promise<void>,
 ): Promise<'stopped' | 'lost'> {
-  const api = options.kubeConfig.makeApiClient(CoordinationV1Api);
+  const { api } = options;
   const timings = options.timings ?? DEFAULT_LEADER_ELECTION_TIMINGS;
   const now = options.now ?? Date.now;
   const { log, namespace, name, identity } = options;
@@ -90,7 +93,7 @@ export async function runLeaderElection(
 }
 
 async function tryAcquireOrRenew(
-  api: CoordinationV1Api,
+  api: LeaseApi,
   options: LeaderElectionOptions,
   timings: LeaderElectionTimings,
   now: () => number,
@@ -105,13 +108,13 @@ async function tryAcquireOrRenew(
   };
   let lease: V1Lease;
   try {
-    lease = await api.readNamespacedLease({ name, namespace });
+    lease = await api.readLease(namespace, name);
   } catch (error) {
     if (statusCode(error) !== 404) throw error;
     try {
-      await api.createNamespacedLease({
-        namespace,
-        body: { metadata: { name, namespace }, spec: { ...spec, acquireTime: stamp, leaseTransitions: 0 } },
+      await api.createLease({
+        metadata: { name, namespace },
+        spec: { ...spec, acquireTime: stamp, leaseTransitions: 0 },
       });
       return true;
     } catch (createError) {
@@ -126,17 +129,13 @@ async function tryAcquireOrRenew(
   if (held) return false;
   const transitions = lease.spec?.leaseTransitions ?? 0;
   try {
-    await api.replaceNamespacedLease({
-      name,
-      namespace,
-      body: {
-        ...lease,
-        spec: {
-          ...lease.spec,
-          ...spec,
-          acquireTime: holder === identity ? lease.spec?.acquireTime : stamp,
-          leaseTransitions: holder === identity ? transitions : transitions + 1,
-        },
+    await api.replaceLease({
+      ...lease,
+      spec: {
+        ...lease.spec,
+        ...spec,
+        acquireTime: holder === identity ? lease.spec?.acquireTime : stamp,
+        leaseTransitions: holder === identity ? transitions : transitions + 1,
       },
     });
     return true;
@@ -147,14 +146,10 @@ async function tryAcquireOrRenew(
 }
 
 /** Gives the lease up so a standby can take over without waiting for it to expire. */
-async function release(api: CoordinationV1Api, options: LeaderElectionOptions): Promise<void> {
-  const lease = await api.readNamespacedLease({ name: options.name, namespace: options.namespace });
+async function release(api: LeaseApi, options: LeaderElectionOptions): Promise<void> {
+  const lease = await api.readLease(options.namespace, options.name);
   if (lease.spec?.holderIdentity !== options.identity) return;
-  await api.replaceNamespacedLease({
-    name: options.name,
-    namespace: options.namespace,
-    body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } },
-  });
+  await api.replaceLease({ ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

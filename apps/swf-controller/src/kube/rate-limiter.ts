@@ -14,17 +14,24 @@ const REAL_CLOCK: BucketClock = {
  * at once, refilled at `qps` per second. Watches are not limited, only requests.
  */
 export class TokenBucket {
+  readonly qps: number;
+  readonly burst: number;
+  readonly #clock: BucketClock;
   #tokens: number;
   #last: number;
   #tail: Promise<void> = Promise.resolve();
 
-  constructor(
-    readonly qps: number,
-    readonly burst: number,
-    private readonly clock: BucketClock = REAL_CLOCK,
-  ) {
+  constructor(qps: number, burst: number, clock: BucketClock = REAL_CLOCK) {
+    this.qps = qps;
+    this.burst = burst;
+    this.#clock = clock;
     this.#tokens = burst;
     this.#last = clock.now();
+  }
+
+  /** A new, full bucket of the same rate, burst and clock: a separate budget of the same size. */
+  withSameRate(): TokenBucket {
+    return new TokenBucket(this.qps, this.burst, this.#clock);
   }
 
   /** Resolves when a request may go out; callers are served in order. */
@@ -37,14 +44,14 @@ export class TokenBucket {
   async #wait(): Promise<void> {
     this.#refill();
     if (this.#tokens < 1) {
-      await this.clock.sleep(((1 - this.#tokens) / this.qps) * 1000);
+      await this.#clock.sleep(((1 - this.#tokens) / this.qps) * 1000);
       this.#refill();
     }
     this.#tokens -= 1;
   }
 
   #refill(): void {
-    const now = this.clock.now();
+    const now = this.#clock.now();
     this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.qps);
     this.#last = now;
   }

@@ -4,6 +4,7 @@ import {
   type KubernetesObject,
   makeInformer,
 } from '@kubernetes/client-node';
+import { errorText } from '../error-text.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -139,14 +140,4 @@ export class ResilientInformer<T extends CachedObject> {
       void this.#informer.start().catch((e: unknown) => this.#onError(e));
     }, delay);
   }
-}
-
-/** A short description of an error from fetch or the API server. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const code =
-      (error as { code?: unknown; statusCode?: unknown }).statusCode ?? (error as { code?: unknown }).code;
-    return code === undefined ? error.message : `${error.message} (${String(code)})`;
-  }
-  return String(error);
 }

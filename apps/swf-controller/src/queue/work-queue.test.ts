@@ -105,6 +105,95 @@ describe('WorkQueue', () => {
     expect(queue.addRateLimited('a', timers.now)).toBe(1_000);
   });
 
+  describe('a key backing off after a failure', () => {
+    /** Fails `key` as a worker would: get it, back it off, then finish. */
+    async function fail(queue: WorkQueue, key: string, now: number): Promise<number> {
+      queue.add(key);
+      const got = (await queue.get()) as string;
+      const delay = queue.addRateLimited(got, now);
+      queue.done(got);
+      return delay;
+    }
+
+    it('waits its backoff however often it is added meanwhile (events, the resync)', async () => {
+      const { queue, timers } = setup({ baseDelayMs: 1_000 });
+      await fail(queue, 'a', timers.now);
+      expect(queue.isBackingOff('a')).toBe(true);
+      queue.add('a');
+      queue.addAfter('a', 10, timers.now);
+      timers.advance(999);
+      queue.add('a');
+      expect(queue.length).toBe(0);
+      timers.advance(1);
+      expect(queue.isBackingOff('a')).toBe(false);
+      expect(await drain(queue)).toEqual(['a']);
+    });
+
+    it('waits its backoff when it was added again while the failing reconcile ran', async () => {
+      const { queue, timers } = setup({ baseDelayMs: 1_000 });
+      queue.add('a');
+      const key = (await queue.get()) as string;
+      queue.add('a'); // e.g. the status write that records the failure, seen by the informer
+      queue.addRateLimited(key, timers.now);
+      queue.done(key);
+      expect(queue.length).toBe(0);
+      timers.advance(1_000);
+      expect(await drain(queue)).toEqual(['a']);
+    });
+
+    it('doubles the wait at each failure, up to the cap, whatever arrives in between', async () => {
+      const { queue, timers } = setup({ baseDelayMs: 1_000, maxDelayMs: 8_000 });
+      const waits: number[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const delay = await fail(queue, 'a', timers.now);
+        const started = timers.now;
+        while (queue.length === 0) {
+          timers.advance(250);
+          queue.add('a'); // an event or a resync every 250 ms
+        }
+        waits.push(timers.now - started);
+        expect(delay).toBe(waits[attempt]);
+        await drain(queue);
+      }
+      expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 8_000]);
+    });
+
+    it('replaces a pending requeue at the next fire time with the retry', async () => {
+      const { queue, timers } = setup({ baseDelayMs: 1_000 });
+      queue.addAfter('a', 100, timers.now);
+      queue.addRateLimited('a', timers.now);
+      timers.advance(999);
+      expect(queue.length).toBe(0);
+      timers.advance(1);
+      expect(queue.length).toBe(1);
+    });
+
+    it('runs at once when expedited (its spec changed), keeping its failure count', async () => {
+      const { queue, timers } = setup({ baseDelayMs: 1_000 });
+      await fail(queue, 'a', timers.now);
+      timers.advance(1_000);
+      await fail(queue, 'a', timers.now);
+      expect(queue.isBackingOff('a')).toBe(true);
+      queue.expedite('a');
+      expect(queue.isBackingOff('a')).toBe(false);
+      expect(await drain(queue)).toEqual(['a']);
+      timers.advance(10_000);
+      expect(queue.length).toBe(0);
+      expect(queue.addRateLimited('a', timers.now)).toBe(4_000);
+    });
+
+    it('runs after the backoff once the key is forgotten and added anew', async () => {
+      const { queue, timers } = setup({ baseDelayMs: 1_000 });
+      await fail(queue, 'a', timers.now);
+      timers.advance(1_000);
+      const key = (await queue.get()) as string;
+      queue.forget(key);
+      queue.done(key);
+      queue.add('a');
+      expect(await drain(queue)).toEqual(['a']);
+    });
+  });
+
   it('waits delays longer than a Node timer can hold', () => {
     const { queue, timers } = setup();
     const day = 24 * 3_600_000;

@@ -26,6 +26,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * often it is added; one worker holds a key at a time (a key added while it is being worked on
  * runs again afterwards); delayed adds keep the earliest time; failures back off exponentially
  * per key and `forget` resets that key's backoff after a success.
+ *
+ * Unlike client-go's, a key that is backing off stays backing off: `add` and `addAfter` leave its
+ * retry where it is, so neither events (the status write that records the failure comes back as
+ * one) nor the periodic resync shorten the backoff; only `expedite` does, for a changed spec.
  */
 export class WorkQueue {
   readonly #base: number;
@@ -34,7 +38,8 @@ export class WorkQueue {
   readonly #ready = new Set<string>(); // insertion order is FIFO order
   readonly #processing = new Set<string>();
   readonly #dirty = new Set<string>();
-  readonly #delayed = new Map<string, { at: number; handle: unknown }>();
+  /** Pending delayed adds; `backoff` marks a retry after a failure. */
+  readonly #delayed = new Map<string, { at: number; handle: unknown; backoff: boolean }>();
   readonly #failures = new Map<string, number>();
   #waiters: Array<(key: string | null) => void> = [];
   #shutDown = false;
@@ -55,9 +60,9 @@ export class WorkQueue {
     return this.#delayed.size;
   }
 
-  /** Queues `key` now, unless it is already waiting. */
+  /** Queues `key` now, unless it is already waiting or backing off. */
   add(key: string): void {
-    if (this.#shutDown) return;
+    if (this.#shutDown || this.isBackingOff(key)) return;
     this.#cancelDelay(key);
     if (this.#processing.has(key)) {
       this.#dirty.add(key);
@@ -73,9 +78,9 @@ export class WorkQueue {
     }
   }
 
-  /** Queues `key` after `delayMs`; an earlier pending time for the same key wins. */
+  /** Queues `key` after `delayMs`; an earlier pending time for the same key wins, and so does a backoff. */
   addAfter(key: string, delayMs: number, now: number = Date.now()): void {
-    if (this.#shutDown) return;
+    if (this.#shutDown || this.isBackingOff(key)) return;
     if (delayMs <= 0) {
       this.add(key);
       return;
@@ -84,16 +89,36 @@ export class WorkQueue {
     const pending = this.#delayed.get(key);
     if (pending && pending.at <= at) return;
     if (pending) this.#timers.clearTimeout(pending.handle);
-    this.#arm(key, at, now);
+    this.#arm(key, at, now, false);
   }
 
-  /** Queues `key` after its backoff delay, which doubles with each call until `forget`. */
+  /**
+   * Queues `key` after its backoff delay, which doubles with each call until `forget`. Until then
+   * the key is backing off: a pending delayed add is replaced, and adds wait for the retry.
+   */
   addRateLimited(key: string, now: number = Date.now()): number {
     const failures = this.#failures.get(key) ?? 0;
     this.#failures.set(key, failures + 1);
     const delay = Math.min(this.#max, this.#base * 2 ** Math.min(failures, 30));
-    this.addAfter(key, delay, now);
+    if (this.#shutDown) return delay;
+    this.#cancelDelay(key);
+    this.#dirty.delete(key);
+    this.#arm(key, now + delay, now, true);
     return delay;
+  }
+
+  /** True while `key` waits for the retry after a failure. */
+  isBackingOff(key: string): boolean {
+    return this.#delayed.get(key)?.backoff === true;
+  }
+
+  /**
+   * Queues `key` now even while it backs off (its spec changed, so the failure may be gone). The
+   * failure count stays: if it fails again, the next delay is the one it would have had.
+   */
+  expedite(key: string): void {
+    if (this.isBackingOff(key)) this.#cancelDelay(key);
+    this.add(key);
   }
 
   /** Resets the backoff of `key` (after a success). */
@@ -134,16 +159,16 @@ export class WorkQueue {
     this.#waiters = [];
   }
 
-  #arm(key: string, at: number, now: number): void {
+  #arm(key: string, at: number, now: number, backoff: boolean): void {
     const wait = Math.min(at - now, MAX_TIMER_MS);
     const handle = this.#timers.setTimeout(() => {
       const entry = this.#delayed.get(key);
       if (entry?.handle !== handle) return;
       this.#delayed.delete(key);
-      if (at - now > MAX_TIMER_MS) this.#arm(key, at, now + MAX_TIMER_MS);
+      if (at - now > MAX_TIMER_MS) this.#arm(key, at, now + MAX_TIMER_MS, backoff);
       else this.add(key);
     }, wait);
-    this.#delayed.set(key, { at, handle });
+    this.#delayed.set(key, { at, handle, backoff });
   }
 
   #cancelDelay(key: string): void {

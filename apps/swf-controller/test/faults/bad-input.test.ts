@@ -1,7 +1,7 @@
 import { CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
 import type { KfpApiDouble } from '@swf/testkit';
+import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
-import type { Workflow } from '../../src/kube/kube-api.js';
 import {
   createSwf,
   getSwf,
@@ -46,12 +46,12 @@ const ON_TIME_S = 2;
 let env: TestEnv;
 let kfp: KfpApiDouble;
 let controller: ControllerProcess;
-let workflowWatch: { readonly seen: Seen<Workflow>[]; stop(): void };
+let workflowWatch: { readonly seen: Seen<ArgoWorkflow>[]; stop(): void };
 
 beforeAll(async () => {
   env = await startEnv([TEAM]);
   kfp = await startKfpDouble(env, { [EXPERIMENT]: TEAM });
-  workflowWatch = watchAll<Workflow>(env, paths.workflows(TEAM));
+  workflowWatch = watchAll<ArgoWorkflow>(env, paths.workflows(TEAM));
   controller = await ControllerProcess.start('bad-input', controllerFlags(env, kfp), multiUserEnv());
 }, 300_000);
 

@@ -1,8 +1,7 @@
+import { FAULT_CRASH_AT_ENV, SUBMIT_STEPS } from '@swf/contract';
 import type { KfpApiDouble } from '@swf/testkit';
-import { FAULT_CRASH_AT_ENV } from '../../src/commands/run.js';
+import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
-import type { Workflow } from '../../src/kube/kube-api.js';
-import { SUBMIT_STEPS } from '../../src/reconciler.js';
 import { createSwf, getSwf, startEnv, startKfpDouble, type TestEnv } from '../integration/env.js';
 import {
   ControllerProcess,
@@ -49,7 +48,7 @@ beforeAll(async () => {
   env = await startEnv([NS_WORKFLOW, NS_CREATE_RUN]);
   kfp = await startKfpDouble(env, { [EXPERIMENT]: NS_CREATE_RUN });
   completer = completeWorkflows(env, NS_WORKFLOW);
-  workflowWatch = watchAll<Workflow>(env, paths.workflows(NS_WORKFLOW), ({ type }) => {
+  workflowWatch = watchAll<ArgoWorkflow>(env, paths.workflows(NS_WORKFLOW), ({ type }) => {
     if (type === 'ADDED') onWorkflowAdded?.();
   });
   swfs.workflow = await createSwf(env, embeddedSwf(NS_WORKFLOW, 'crash-wf', SECONDS));

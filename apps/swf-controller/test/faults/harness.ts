@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { type KfpApiDouble, type RecordedCall, SupervisedProcess } from '@swf/testkit';
+import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
-import type { Workflow } from '../../src/kube/kube-api.js';
 import { CONTROLLER_IDENTITY, scheduledWorkflow, type TestEnv } from '../integration/env.js';
 
 /** The built CLI, run as an operator runs it. */
@@ -302,17 +302,17 @@ const SWFS = { group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledwork
 const LABEL_PREFIX = 'scheduledworkflows.kubeflow.org';
 
 /** The Argo Workflows a ScheduledWorkflow made, by its name label. */
-export async function workflowsOf(env: TestEnv, namespace: string, swf: string): Promise<Workflow[]> {
+export async function workflowsOf(env: TestEnv, namespace: string, swf: string): Promise<ArgoWorkflow[]> {
   const list = (await env.custom.listNamespacedCustomObject({
     ...WORKFLOWS,
     namespace,
     labelSelector: `${LABEL_PREFIX}/scheduledWorkflowName=${swf}`,
-  })) as { items: Workflow[] };
+  })) as { items: ArgoWorkflow[] };
   return list.items;
 }
 
 /** A Workflow's run index (from its name) and scheduled epoch (its `workflowEpoch` label). */
-export function workflowRun(wf: Workflow): { index: number; epoch: number } {
+export function workflowRun(wf: ArgoWorkflow): { index: number; epoch: number } {
   return {
     index: runIndex(wf.metadata?.name ?? ''),
     epoch: Number(wf.metadata?.labels?.[`${LABEL_PREFIX}/workflowEpoch`]),
@@ -344,7 +344,7 @@ async function completeOnce(env: TestEnv, namespace: string): Promise<void> {
     ...WORKFLOWS,
     namespace,
     labelSelector: `${LABEL_PREFIX}/isOwnedByScheduledWorkflow=true,!workflows.argoproj.io/completed`,
-  })) as { items: Workflow[] };
+  })) as { items: ArgoWorkflow[] };
   for (const wf of list.items) {
     await env.custom.patchNamespacedCustomObject({
       ...WORKFLOWS,
@@ -453,46 +453,4 @@ export function percentile(values: readonly number[], p: number): number {
 /** Writes one line of the suite's report (timings, counts) to stderr. */
 export function report(scenario: string, facts: Record<string, unknown>): void {
   process.stderr.write(`[faults] ${scenario}: ${JSON.stringify(facts)}\n`);
-}
-
-/**
- * A token file laid out as the kubelet lays out a projected volume: `<dir>/<file>` links to
- * `..data/<file>`, `..data` links to a generation folder, and an update writes a new folder and
- * renames a fresh `..data` link over the old one, so readers see the old or the new file, never a
- * partial one.
- */
-export class ProjectedTokenFile {
-  #generation = 0;
-
-  private constructor(
-    readonly dir: string,
-    readonly fileName: string,
-  ) {}
-
-  /** An empty volume folder; the file appears with the first {@link publish}. */
-  static async create(fileName = 'token'): Promise<ProjectedTokenFile> {
-    return new ProjectedTokenFile(await mkdtemp(join(tmpdir(), 'swf-faults-token-')), fileName);
-  }
-
-  /** The path a pod reads. */
-  get path(): string {
-    return join(this.dir, this.fileName);
-  }
-
-  /** Swaps in new content as the kubelet does when it rotates the token. */
-  async publish(content: string): Promise<void> {
-    this.#generation += 1;
-    const generation = `..gen_${this.#generation}`;
-    await mkdir(join(this.dir, generation));
-    await writeFile(join(this.dir, generation, this.fileName), content);
-    await symlink(generation, join(this.dir, '..data_tmp'));
-    await rename(join(this.dir, '..data_tmp'), join(this.dir, '..data'));
-    if (this.#generation === 1) await symlink(join('..data', this.fileName), this.path);
-    else await rm(join(this.dir, `..gen_${this.#generation - 1}`), { recursive: true, force: true });
-  }
-
-  /** Removes the folder. */
-  async remove(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
-  }
 }

@@ -8,6 +8,7 @@ import {
   DEFAULT_TOKEN_REVIEW_AUDIENCE,
   KfpApiDouble,
   KubeAccessReviewer,
+  ProjectedVolume,
   type TokenReviewResult,
 } from '@swf/testkit';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
@@ -28,7 +29,6 @@ import {
   latestVersionSwf,
   leaks,
   multiUserEnv,
-  ProjectedTokenFile,
   poll,
   report,
   sleep,
@@ -76,7 +76,7 @@ interface Minted {
 let env: TestEnv;
 let kfp: KfpApiDouble;
 let reviewer: RecordingReviewer;
-let volume: ProjectedTokenFile;
+let volume: ProjectedVolume;
 let controller: ControllerProcess;
 let swf: ScheduledWorkflow;
 const minted: Minted[] = [];
@@ -116,7 +116,7 @@ async function revoke(token: Minted): Promise<void> {
 }
 
 async function publish(token: Minted): Promise<void> {
-  await volume.publish(token.token);
+  await volume.write(token.token);
   token.published = Date.now();
 }
 
@@ -132,7 +132,7 @@ beforeAll(async () => {
   env = await startEnv([TEAM]);
   reviewer = new RecordingReviewer(new KubeAccessReviewer(env.admin));
   kfp = await KfpApiDouble.start({ reviewer, experiments: { [EXPERIMENT]: TEAM } });
-  volume = await ProjectedTokenFile.create('scheduledworkflow-sa-token');
+  volume = await ProjectedVolume.create('scheduledworkflow-sa-token');
   await publish(await mint());
   // Identity off: the double can only authenticate the controller by its bearer token.
   controller = await ControllerProcess.start(

@@ -1,21 +1,17 @@
-import type { KfpApiDouble } from '@swf/testkit';
-import type { Workflow } from '../../src/kube/kube-api.js';
+import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import {
   createSwf,
   getSwf,
-  type RunningController,
   scheduledWorkflow,
-  startController,
-  startEnv,
-  startKfpDouble,
+  startStack,
   type TestEnv,
+  type TestStack,
   waitFor,
 } from './env.js';
 
 const TEAM = 'team-b';
+let stack: TestStack;
 let env: TestEnv;
-let kfp: KfpApiDouble;
-let controller: RunningController;
 
 const ARGO_SPEC = {
   entrypoint: 'main',
@@ -29,36 +25,26 @@ const ARGO_SPEC = {
 };
 
 beforeAll(async () => {
-  env = await startEnv([TEAM]);
   // Identity off and no experiments: this file exercises the Workflow path only.
-  kfp = await startKfpDouble(env, {});
-  controller = startController(
-    [
-      `--kubeconfig=${env.controllerKubeconfig}`,
-      '--mlPipelineAPIServerName=127.0.0.1',
-      `--mlPipelineServiceGRPCPort=${kfp.port}`,
-      '--metricsPort=0',
-      '--apiTokenFile=',
-      `--namespace=${TEAM}`,
-    ],
-    { RESYNC_INTERVAL_SECONDS: '300', CLIENT_QPS: '50', CLIENT_BURST: '100' },
-  );
+  stack = await startStack({
+    namespaces: [TEAM],
+    experiments: {},
+    identity: false,
+    flags: [`--namespace=${TEAM}`],
+  });
+  ({ env } = stack);
 }, 300_000);
 
-afterAll(async () => {
-  await controller?.stop();
-  await kfp?.close();
-  await env?.stop();
-});
+afterAll(() => stack?.stop());
 
-async function workflowsOf(name: string): Promise<Workflow[]> {
+async function workflowsOf(name: string): Promise<ArgoWorkflow[]> {
   const list = (await env.custom.listNamespacedCustomObject({
     group: 'argoproj.io',
     version: 'v1alpha1',
     plural: 'workflows',
     namespace: TEAM,
     labelSelector: `scheduledworkflows.kubeflow.org/scheduledWorkflowName=${name}`,
-  })) as { items: Workflow[] };
+  })) as { items: ArgoWorkflow[] };
   return list.items.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
 }
 
@@ -85,7 +71,7 @@ describe('the embedded-spec path', () => {
     });
     const first = workflows.find(
       (w) => w.metadata?.labels?.['scheduledworkflows.kubeflow.org/workflowIndex'] === '1',
-    ) as Workflow & {
+    ) as ArgoWorkflow & {
       metadata: { ownerReferences: Array<Record<string, unknown>> };
       spec: {
         arguments: { parameters: Array<{ name: string; value: string }> };

@@ -80,7 +80,7 @@ export function startController(argv: string[], env: Record<string, string>): Ru
     listening = resolve;
   });
   const log = pino({ level: 'debug', redact: ['authorization', '*.authorization'] }, sink);
-  const done = runController(config, { env, signal: aborter.signal, log, onListening: listening });
+  const done = runController(config, { signal: aborter.signal, log, onListening: listening });
   done.catch((error: unknown) => logs.push({ msg: 'controller crashed', err: String(error) }));
   return {
     logs,
@@ -139,4 +139,68 @@ export async function getSwf(env: TestEnv, namespace: string, name: string): Pro
     namespace,
     name,
   });
+}
+
+/** A control plane, the KFP API double and an in-process controller using both, as a test file uses them. */
+export interface TestStack {
+  readonly env: TestEnv;
+  readonly kfp: KfpApiDouble;
+  readonly controller: RunningController;
+  stop(): Promise<void>;
+}
+
+/** What {@link startStack} starts. */
+export interface TestStackOptions {
+  /** Namespaces to create besides the controller's. */
+  readonly namespaces: string[];
+  /** Experiment ID to namespace, for the double. */
+  readonly experiments: Record<string, string>;
+  /** Send the controller's identity, as the multi-user install configures it. @default true */
+  readonly identity?: boolean;
+  /** Flags beyond the connection flags. @default [] */
+  readonly flags?: string[];
+  /** Env vars that override the defaults (300 s resync, QPS 50/100, UTC). @default {} */
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * Starts the control plane, the double in multi-user mode and the controller, connected as the
+ * multi-user install connects them (its service account's kubeconfig, no token file). The resync is
+ * 300 s, so whatever fires in a test fired on its schedule.
+ */
+export async function startStack(options: TestStackOptions): Promise<TestStack> {
+  const env = await startEnv(options.namespaces);
+  const kfp = await startKfpDouble(env, options.experiments);
+  const identity: Record<string, string> =
+    options.identity === false
+      ? {}
+      : { USER_IDENTITY_HEADER: 'kubeflow-userid', USER_IDENTITY_VALUE: CONTROLLER_IDENTITY };
+  const controller = startController(
+    [
+      `--kubeconfig=${env.controllerKubeconfig}`,
+      '--mlPipelineAPIServerName=127.0.0.1',
+      `--mlPipelineServiceGRPCPort=${kfp.port}`,
+      '--metricsPort=0',
+      '--apiTokenFile=',
+      ...(options.flags ?? []),
+    ],
+    {
+      ...identity,
+      RESYNC_INTERVAL_SECONDS: '300',
+      CLIENT_QPS: '50',
+      CLIENT_BURST: '100',
+      CRON_SCHEDULE_TIMEZONE: 'UTC',
+      ...options.env,
+    },
+  );
+  return {
+    env,
+    kfp,
+    controller,
+    async stop() {
+      await controller.stop();
+      await kfp.close();
+      await env.stop();
+    },
+  };
 }

@@ -1,45 +1,31 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KfpApiDouble } from '@swf/testkit';
-import type { Workflow } from '../../src/kube/kube-api.js';
+import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import {
   createSwf,
   getSwf,
   type RunningController,
   scheduledWorkflow,
-  startController,
-  startEnv,
-  startKfpDouble,
+  startStack,
   type TestEnv,
+  type TestStack,
   waitFor,
 } from './env.js';
 
 const TEAM = 'team-c';
 const EXPERIMENT = 'exp-team-c';
+let stack: TestStack;
 let env: TestEnv;
 let kfp: KfpApiDouble;
 let controller: RunningController;
 
 beforeAll(async () => {
-  env = await startEnv([TEAM]);
-  kfp = await startKfpDouble(env, { [EXPERIMENT]: TEAM });
   // Identity off and no token file: what an upstream controller sends in multi-user mode.
-  controller = startController(
-    [
-      `--kubeconfig=${env.controllerKubeconfig}`,
-      '--mlPipelineAPIServerName=127.0.0.1',
-      `--mlPipelineServiceGRPCPort=${kfp.port}`,
-      '--metricsPort=0',
-      '--apiTokenFile=',
-    ],
-    { RESYNC_INTERVAL_SECONDS: '300', CLIENT_QPS: '50', CLIENT_BURST: '100', CRON_SCHEDULE_TIMEZONE: 'UTC' },
-  );
+  stack = await startStack({ namespaces: [TEAM], experiments: { [EXPERIMENT]: TEAM }, identity: false });
+  ({ env, kfp, controller } = stack);
 }, 300_000);
 
-afterAll(async () => {
-  await controller?.stop();
-  await kfp?.close();
-  await env?.stop();
-});
+afterAll(() => stack?.stop());
 
 async function get(path: string): Promise<{ status: number; text: string }> {
   const port = await controller.metricsPort;
@@ -92,7 +78,7 @@ describe('with the identity off in a multi-user cluster', () => {
         version: 'v1alpha1',
         plural: 'workflows',
         namespace: TEAM,
-      })) as { items: Workflow[] };
+      })) as { items: ArgoWorkflow[] };
       return list.items.length >= 2 ? true : undefined;
     });
   });

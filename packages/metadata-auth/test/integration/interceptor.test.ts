@@ -10,9 +10,9 @@ import {
   type ServiceError,
   status,
 } from '@grpc/grpc-js';
+import { ProjectedVolume } from '@swf/testkit';
 import { createAuthInterceptor } from '../../src/interceptor.js';
 import { FileTokenSource } from '../../src/token-source.js';
-import { ProjectedVolume } from '../projected-volume.js';
 
 /** A one-method service with JSON messages, so the test needs no generated code. */
 const json = {

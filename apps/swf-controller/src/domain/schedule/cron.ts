@@ -251,14 +251,14 @@ const MAX_SEARCH_STEPS = 100_000;
 
 /** robfig's `SpecSchedule`. */
 class FieldsCron implements CronExpression {
-  private readonly second: readonly boolean[];
-  private readonly minute: readonly boolean[];
-  private readonly hour: readonly boolean[];
-  private readonly dayOfMonth: FieldSet;
-  private readonly month: readonly boolean[];
-  private readonly dayOfWeek: FieldSet;
+  readonly #second: readonly boolean[];
+  readonly #minute: readonly boolean[];
+  readonly #hour: readonly boolean[];
+  readonly #dayOfMonth: FieldSet;
+  readonly #month: readonly boolean[];
+  readonly #dayOfWeek: FieldSet;
   /** A field that matches no value (written as `,`) can never fire; robfig searches five years to find that out. */
-  private readonly satisfiable: boolean;
+  readonly #satisfiable: boolean;
 
   constructor(
     sets: readonly FieldSet[],
@@ -273,45 +273,46 @@ class FieldsCron implements CronExpression {
       FieldSet,
       FieldSet,
     ];
-    this.second = second.values;
-    this.minute = minute.values;
-    this.hour = hour.values;
-    this.dayOfMonth = dayOfMonth;
-    this.month = month.values;
-    this.dayOfWeek = dayOfWeek;
+    this.#second = second.values;
+    this.#minute = minute.values;
+    this.#hour = hour.values;
+    this.#dayOfMonth = dayOfMonth;
+    this.#month = month.values;
+    this.#dayOfWeek = dayOfWeek;
     const dayPossible =
       dayOfMonth.star || dayOfWeek.star
         ? dayOfMonth.values.includes(true) && dayOfWeek.values.includes(true)
         : dayOfMonth.values.includes(true) || dayOfWeek.values.includes(true);
-    this.satisfiable = dayPossible && [second, minute, hour, month].every((set) => set.values.includes(true));
+    this.#satisfiable =
+      dayPossible && [second, minute, hour, month].every((set) => set.values.includes(true));
   }
 
   next(afterEpochSeconds: number, zone: Zone): number | null {
-    if (!this.satisfiable) return null;
+    if (!this.#satisfiable) return null;
     return new Search(this, zone, Math.floor(afterEpochSeconds) + 1).run();
   }
 
   matchesMonth(month: number): boolean {
-    return this.month[month] === true;
+    return this.#month[month] === true;
   }
 
   /** When either day field was written with `*` (or `?`), both must match; otherwise either may. */
   matchesDay(day: number, weekday: number): boolean {
-    const dayOfMonth = this.dayOfMonth.values[day] === true;
-    const dayOfWeek = this.dayOfWeek.values[weekday] === true;
-    return this.dayOfMonth.star || this.dayOfWeek.star ? dayOfMonth && dayOfWeek : dayOfMonth || dayOfWeek;
+    const dayOfMonth = this.#dayOfMonth.values[day] === true;
+    const dayOfWeek = this.#dayOfWeek.values[weekday] === true;
+    return this.#dayOfMonth.star || this.#dayOfWeek.star ? dayOfMonth && dayOfWeek : dayOfMonth || dayOfWeek;
   }
 
   matchesHour(hour: number): boolean {
-    return this.hour[hour] === true;
+    return this.#hour[hour] === true;
   }
 
   matchesMinute(minute: number): boolean {
-    return this.minute[minute] === true;
+    return this.#minute[minute] === true;
   }
 
   matchesSecond(second: number): boolean {
-    return this.second[second] === true;
+    return this.#second[second] === true;
   }
 }
 
@@ -325,109 +326,111 @@ class FieldsCron implements CronExpression {
  */
 class Search {
   /** robfig's `added`: whether the smaller fields have been reset yet. */
-  private added = false;
-  private steps = 0;
-  private wall: WallClock;
-  private readonly yearLimit: number;
-  private time: number;
+  #added = false;
+  #steps = 0;
+  #wall: WallClock;
+  readonly #yearLimit: number;
+  #time: number;
+  readonly #cron: FieldsCron;
+  readonly #zone: Zone;
+  /** The first candidate second. */
+  readonly #start: number;
 
-  constructor(
-    private readonly cron: FieldsCron,
-    private readonly zone: Zone,
-    /** The first candidate second. */
-    private readonly start: number,
-  ) {
-    this.time = start;
-    this.wall = zone.wallClock(start);
-    this.yearLimit = this.wall.year + 5;
+  constructor(cron: FieldsCron, zone: Zone, start: number) {
+    this.#cron = cron;
+    this.#zone = zone;
+    this.#start = start;
+    this.#time = start;
+    this.#wall = zone.wallClock(start);
+    this.#yearLimit = this.#wall.year + 5;
   }
 
   run(): number | null {
     for (;;) {
-      if (this.wall.year > this.yearLimit) return null;
+      if (this.#wall.year > this.#yearLimit) return null;
       if (
-        this.advanceMonth() &&
-        this.advanceDay() &&
-        this.advanceHour() &&
-        this.advanceMinute() &&
-        this.advanceSecond()
+        this.#advanceMonth() &&
+        this.#advanceDay() &&
+        this.#advanceHour() &&
+        this.#advanceMinute() &&
+        this.#advanceSecond()
       ) {
-        return this.time;
+        return this.#time;
       }
     }
   }
 
-  private moveTo(time: number): void {
-    this.steps += 1;
-    if (this.steps > MAX_SEARCH_STEPS) {
-      this.cron.fail(
-        `has no computable next time after ${new Date((this.start - 1) * 1000).toISOString()} in ${this.zone.name}: ` +
+  #moveTo(time: number): void {
+    this.#steps += 1;
+    if (this.#steps > MAX_SEARCH_STEPS) {
+      this.#cron.fail(
+        `has no computable next time after ${new Date((this.#start - 1) * 1000).toISOString()} in ${this.#zone.name}: ` +
           'a skipped calendar day sends the search back to where it was (robfig/cron never returns here)',
       );
     }
-    this.time = time;
-    this.wall = this.zone.wallClock(time);
+    this.#time = time;
+    this.#wall = this.#zone.wallClock(time);
   }
 
   /** The first mismatch resets the smaller fields, once per search. */
-  private resetOnce(reset: () => number): void {
-    if (this.added) return;
-    this.added = true;
-    this.moveTo(reset());
+  #resetOnce(reset: () => number): void {
+    if (this.#added) return;
+    this.#added = true;
+    this.#moveTo(reset());
   }
 
   /**
    * Each `advance` step returns false when its field wrapped to its first value (a new year, month,
    * day, hour or minute), after which the search starts again from the month.
    */
-  private advanceMonth(): boolean {
-    while (!this.cron.matchesMonth(this.wall.month)) {
-      this.resetOnce(() => this.zone.instant(this.wall.year, this.wall.month, 1, 0, 0, 0));
-      const { year, month, day, hour, minute, second } = this.wall;
-      this.moveTo(this.zone.instant(year, month + 1, day, hour, minute, second));
-      if (this.wall.month === 1) return false;
+  #advanceMonth(): boolean {
+    while (!this.#cron.matchesMonth(this.#wall.month)) {
+      this.#resetOnce(() => this.#zone.instant(this.#wall.year, this.#wall.month, 1, 0, 0, 0));
+      const { year, month, day, hour, minute, second } = this.#wall;
+      this.#moveTo(this.#zone.instant(year, month + 1, day, hour, minute, second));
+      if (this.#wall.month === 1) return false;
     }
     return true;
   }
 
-  private advanceDay(): boolean {
-    while (!this.cron.matchesDay(this.wall.day, this.wall.weekday)) {
-      this.resetOnce(() => this.zone.instant(this.wall.year, this.wall.month, this.wall.day, 0, 0, 0));
-      const { year, month, day, hour, minute, second } = this.wall;
-      this.moveTo(this.zone.instant(year, month, day + 1, hour, minute, second));
-      if (this.wall.day === 1) return false;
+  #advanceDay(): boolean {
+    while (!this.#cron.matchesDay(this.#wall.day, this.#wall.weekday)) {
+      this.#resetOnce(() => this.#zone.instant(this.#wall.year, this.#wall.month, this.#wall.day, 0, 0, 0));
+      const { year, month, day, hour, minute, second } = this.#wall;
+      this.#moveTo(this.#zone.instant(year, month, day + 1, hour, minute, second));
+      if (this.#wall.day === 1) return false;
     }
     return true;
   }
 
-  private advanceHour(): boolean {
-    return this.advanceClockField(
+  #advanceHour(): boolean {
+    return this.#advanceClockField(
       3600,
       24,
       (wall) => wall.hour,
-      (hour) => this.cron.matchesHour(hour),
-      () => this.zone.instant(this.wall.year, this.wall.month, this.wall.day, this.wall.hour, 0, 0),
+      (hour) => this.#cron.matchesHour(hour),
+      () => this.#zone.instant(this.#wall.year, this.#wall.month, this.#wall.day, this.#wall.hour, 0, 0),
     );
   }
 
-  private advanceMinute(): boolean {
+  #advanceMinute(): boolean {
     // Go's Truncate(time.Minute) works on elapsed time, not on the wall clock.
-    return this.advanceClockField(
+    return this.#advanceClockField(
       60,
       60,
       (wall) => wall.minute,
-      (minute) => this.cron.matchesMinute(minute),
-      () => this.time - floorMod(this.time, 60),
+      (minute) => this.#cron.matchesMinute(minute),
+      () => this.#time - floorMod(this.#time, 60),
     );
   }
 
-  private advanceSecond(): boolean {
-    return this.advanceClockField(
+  #advanceSecond(): boolean {
+    return this.#advanceClockField(
       1,
       60,
       (wall) => wall.second,
-      (second) => this.cron.matchesSecond(second),
-      () => this.time,
+      (second) => this.#cron.matchesSecond(second),
+      () => this.#time,
     );
   }
 
@@ -436,22 +439,22 @@ class Search {
    * zone's offset stays put, the field rises by one per step, so the steps up to the next match or
    * the wrap are taken at once.
    */
-  private advanceClockField(
+  #advanceClockField(
     unit: number,
     modulus: number,
     read: (wall: WallClock) => number,
     matches: (value: number) => boolean,
     reset: () => number,
   ): boolean {
-    while (!matches(read(this.wall))) {
-      this.resetOnce(reset);
-      const current = read(this.wall);
+    while (!matches(read(this.#wall))) {
+      this.#resetOnce(reset);
+      const current = read(this.#wall);
       let target = current + 1;
       while (target < modulus && !matches(target)) target += 1;
       const jump = (target - current) * unit;
-      const steps = this.time + jump < this.zone.periodAt(this.time).end ? jump : unit;
-      this.moveTo(this.time + steps);
-      if (read(this.wall) === 0) return false;
+      const steps = this.#time + jump < this.#zone.periodAt(this.#time).end ? jump : unit;
+      this.#moveTo(this.#time + steps);
+      if (read(this.#wall) === 0) return false;
     }
     return true;
   }

@@ -45,15 +45,18 @@ export interface OffsetPeriod {
  * of about a year, so repeated schedule computations cost a few arithmetic operations each.
  */
 export class Zone {
-  private readonly chunks = new Map<number, readonly OffsetPeriod[]>();
-  private recent: OffsetPeriod = { start: 0, end: 0, offset: 0 };
+  readonly #chunks = new Map<number, readonly OffsetPeriod[]>();
+  #recent: OffsetPeriod = { start: 0, end: 0, offset: 0 };
 
-  constructor(
-    /** The zone's name as configured, e.g. `Europe/Berlin`. */
-    readonly name: string,
-    /** Reads the offset (seconds east of UTC) at an instant. */
-    private readonly readOffset: (epochSeconds: number) => number,
-  ) {}
+  /** The zone's name as configured, e.g. `Europe/Berlin`. */
+  readonly name: string;
+  /** Reads the offset (seconds east of UTC) at an instant. */
+  readonly #readOffset: (epochSeconds: number) => number;
+
+  constructor(name: string, readOffset: (epochSeconds: number) => number) {
+    this.name = name;
+    this.#readOffset = readOffset;
+  }
 
   /** Seconds east of UTC at the instant. */
   offsetAt(epochSeconds: number): number {
@@ -62,17 +65,17 @@ export class Zone {
 
   /** The stretch around the instant over which the offset stays as it is at the instant. */
   periodAt(epochSeconds: number): OffsetPeriod {
-    const recent = this.recent;
+    const recent = this.#recent;
     if (epochSeconds >= recent.start && epochSeconds < recent.end) return recent;
     if (!Number.isFinite(epochSeconds)) throw new RangeError(`not an instant: ${epochSeconds}`);
     const index = Math.floor(epochSeconds / CHUNK_SECONDS);
-    let periods = this.chunks.get(index);
+    let periods = this.#chunks.get(index);
     if (periods === undefined) {
-      periods = this.readChunk(index);
-      this.chunks.set(index, periods);
+      periods = this.#readChunk(index);
+      this.#chunks.set(index, periods);
     }
     const found = periods.find((period) => epochSeconds < period.end) ?? recent;
-    this.recent = found;
+    this.#recent = found;
     return found;
   }
 
@@ -103,8 +106,8 @@ export class Zone {
     return asUtc - this.offsetAt(asUtc - this.offsetAt(asUtc));
   }
 
-  private readChunk(index: number): readonly OffsetPeriod[] {
-    const read = this.readOffset;
+  #readChunk(index: number): readonly OffsetPeriod[] {
+    const read = this.#readOffset;
     const start = index * CHUNK_SECONDS;
     const end = start + CHUNK_SECONDS;
     const periods: OffsetPeriod[] = [];

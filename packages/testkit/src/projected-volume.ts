@@ -3,24 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A folder laid out as the kubelet lays out a projected volume: the file is a symlink to
- * `..data/<file>`, `..data` is a symlink to a timestamped folder, and an update writes a new folder
- * and renames a fresh `..data` symlink over the old one (an atomic swap).
+ * A folder laid out as the kubelet lays out a projected volume (a rotated service-account token):
+ * `<dir>/<file>` links to `..data/<file>`, `..data` links to a generation folder, and an update
+ * writes a new folder and renames a fresh `..data` link over the old one, so readers see the old
+ * or the new file, never a partial one.
  */
 export class ProjectedVolume {
+  /** The volume's folder. */
+  readonly dir: string;
+  /** Name of the file inside it. */
+  readonly fileName: string;
   #generation = 0;
 
-  private constructor(
-    readonly dir: string,
-    readonly fileName: string,
-  ) {}
+  private constructor(dir: string, fileName: string) {
+    this.dir = dir;
+    this.fileName = fileName;
+  }
 
-  /** Creates an empty volume folder; the file does not exist until {@link write}. */
+  /** An empty volume folder; the file appears with the first {@link write}. */
   static async create(fileName = 'token'): Promise<ProjectedVolume> {
     return new ProjectedVolume(await mkdtemp(join(tmpdir(), 'projected-')), fileName);
   }
 
-  /** Path of the file as a pod sees it. */
+  /** The path a pod reads. */
   get path(): string {
     return join(this.dir, this.fileName);
   }

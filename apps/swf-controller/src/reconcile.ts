@@ -1,0 +1,60 @@
+/**
+ * The reconcile contract, apart from the loop that drives it (as controller-runtime keeps
+ * `pkg/reconcile` apart from `pkg/internal/controller`): how a resource is named in the work queue,
+ * what a reconciler reads, and what it answers. The controller and the reconciler both depend on
+ * this module and not on each other.
+ */
+
+import type { ArgoWorkflow } from './domain/argo.js';
+import type { ScheduledWorkflow } from './domain/types.js';
+import type { Logger } from './log.js';
+
+/** A resource's key in the work queue: `namespace/name` (client-go's `MetaNamespaceKeyFunc`). */
+export type ObjectKey = string;
+
+/** The parts of object metadata a key is made of. */
+export interface KeyParts {
+  readonly namespace?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+/** The key of an object from its metadata (or any `{namespace, name}`). */
+export function keyOf(meta: KeyParts | undefined): ObjectKey {
+  return `${meta?.namespace ?? ''}/${meta?.name ?? ''}`;
+}
+
+/** The namespace and name a key was made of. Names cannot contain `/`, so the first one splits. */
+export function parseKey(key: ObjectKey): { namespace: string; name: string } {
+  const slash = key.indexOf('/');
+  return slash === -1
+    ? { namespace: '', name: key }
+    : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/** What a reconcile asks of the queue afterwards. */
+export interface ReconcileResult {
+  /** Reconcile the key again at this epoch (milliseconds), its next fire time; absent or null: only on events. */
+  readonly requeueAtMs?: number | null;
+}
+
+/**
+ * Reconciles one key. Returning means done until `requeueAtMs` or the next event; throwing means
+ * retry with the queue's per-key backoff. A spec that can never work is reported in the status and
+ * answered with a result, not thrown: only a change to the resource can fix it.
+ */
+export interface Reconciler {
+  reconcile(key: ObjectKey, log: Logger): Promise<ReconcileResult>;
+}
+
+/** What a reconciler reads: informer caches, shared with every other reader (never modify them). */
+export interface Caches {
+  /** The ScheduledWorkflow, or the one this controller last wrote while the cache has not caught up. */
+  scheduledWorkflow(key: ObjectKey): ScheduledWorkflow | undefined;
+  /** The cached Workflows labelled as made by the ScheduledWorkflow `key`, in its namespace. */
+  workflowsOf(key: ObjectKey): readonly ArgoWorkflow[];
+  /**
+   * Records an object this controller has just written: reads return it until the informer delivers
+   * it, and its update event is known as this controller's own and does not trigger a reconcile.
+   */
+  wrote(swf: ScheduledWorkflow): void;
+}
