@@ -100,7 +100,7 @@ export class Controller implements CacheEvents {
       for (const key of caches.keys()) this.#enqueue(key);
     }, this.#deps.resyncIntervalMs);
     const workers = Array.from({ length: this.#deps.workers ?? DEFAULT_WORKERS }, () =>
-      this.#work(caches, reconciler),
+      this.#work(caches, reconciler, signal),
     );
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
@@ -124,7 +124,7 @@ export class Controller implements CacheEvents {
     this.#deps.metrics.queueSize.set(this.queue.length);
   }
 
-  async #work(caches: Caches, reconciler: Reconciler): Promise<void> {
+  async #work(caches: Caches, reconciler: Reconciler, signal: AbortSignal): Promise<void> {
     const { log, metrics } = this.#deps;
     for (;;) {
       const key = await this.queue.get();
@@ -133,7 +133,7 @@ export class Controller implements CacheEvents {
       const keyLog = log.child({ key });
       const started = performance.now();
       try {
-        const result = await reconciler.reconcile(key, keyLog);
+        const result = await reconciler.reconcile(key, keyLog, signal);
         metrics.reconcileDuration.observe({ status: 'ok' }, (performance.now() - started) / 1000);
         metrics.throughput.inc();
         this.queue.forget(key);

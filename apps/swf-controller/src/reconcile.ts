@@ -43,7 +43,8 @@ export interface ReconcileResult {
  * answered with a result, not thrown: only a change to the resource can fix it.
  */
 export interface Reconciler {
-  reconcile(key: ObjectKey, log: Logger): Promise<ReconcileResult>;
+  /** `signal` aborts when this replica must start nothing new: shutdown, or leadership lost. */
+  reconcile(key: ObjectKey, log: Logger, signal: AbortSignal): Promise<ReconcileResult>;
 }
 
 /** What a reconciler reads: informer caches, shared with every other reader (never modify them). */

@@ -1,7 +1,9 @@
+import { status } from '@grpc/grpc-js';
 import { ApiException, type CoreV1Event } from '@kubernetes/client-node';
 import type { CreateRunRequest, Run } from '@swf/kfp-api';
 import { pino } from 'pino';
 import type { ArgoWorkflow } from './domain/argo.js';
+import { fnv32a } from './domain/names.js';
 import { UTC } from './domain/schedule/index.js';
 import type { ScheduledWorkflow } from './domain/types.js';
 import { EventRecorder } from './kube/events.js';
@@ -34,6 +36,38 @@ function swf(
 }
 
 const conflict = () => new ApiException(409, 'Conflict', {}, {});
+const GRACE_MS = 60_000;
+
+/** The Workflow the KFP API server makes in CreateRun for the run `index` of `swf()`. */
+function serverWorkflow(
+  index: number,
+  runName = `hourly-${index}-${fnv32a(`hourly-${index}`)}`,
+): ArgoWorkflow {
+  return {
+    metadata: {
+      name: `hello-world-${index}x`,
+      namespace: 'team',
+      labels: {
+        'scheduledworkflows.kubeflow.org/scheduledWorkflowName': 'hourly',
+        'scheduledworkflows.kubeflow.org/isOwnedByScheduledWorkflow': 'true',
+        'scheduledworkflows.kubeflow.org/workflowIndex': String(index),
+      },
+      annotations: { 'pipelines.kubeflow.org/run_name': runName },
+      ownerReferences: [
+        {
+          apiVersion: 'kubeflow.org/v1beta1',
+          kind: 'ScheduledWorkflow',
+          name: 'hourly',
+          uid: 'uid-1',
+          controller: true,
+        },
+      ],
+    },
+  };
+}
+
+const deadlineExceeded = () =>
+  Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: status.DEADLINE_EXCEEDED });
 
 /** Collaborators recorded as the reconciler uses them. */
 function harness(initial: ScheduledWorkflow, nowMs = T0) {
@@ -47,12 +81,13 @@ function harness(initial: ScheduledWorkflow, nowMs = T0) {
     conflictsLeft: 0,
     existing: new Set<string>(),
     createRunError: null as Error | null,
+    workflows: [] as ArgoWorkflow[],
     now: nowMs,
   };
   const ownWrites = new OwnWrites();
   const caches: Caches = {
     scheduledWorkflow: (key) => ownWrites.resolve(key, state.cached),
-    workflowsOf: () => [],
+    workflowsOf: () => state.workflows,
     wrote: (written) => ownWrites.record(written),
   };
   const reconciler = new ScheduledWorkflowReconciler({
@@ -98,8 +133,9 @@ function harness(initial: ScheduledWorkflow, nowMs = T0) {
     v1Block: { blockV1Pipelines: false, v1AllowedNamespaces: '' },
     now: () => state.now,
     newRunId: () => 'run-uuid',
+    createRunGraceMs: GRACE_MS,
   });
-  return { state, reconcile: () => reconciler.reconcile(KEY, log) };
+  return { state, reconcile: (signal?: AbortSignal) => reconciler.reconcile(KEY, log, signal) };
 }
 
 describe('ScheduledWorkflowReconciler', () => {
@@ -217,6 +253,77 @@ describe('ScheduledWorkflowReconciler', () => {
     state.cached = state.stored;
     await reconcile();
     expect(state.stored.status?.conditions?.[0]?.type).toBe('Enabled');
+  });
+
+  it('records a run whose Workflow the API server already made, without calling CreateRun', async () => {
+    const { state, reconcile } = harness(swf());
+    state.workflows = [serverWorkflow(1)];
+    const result = await reconcile();
+    expect(state.runs).toEqual([]);
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 1,
+      lastTriggeredTime: '2026-03-01T10:00:00Z',
+    });
+    expect(result.requeueAtMs).toBe(Date.parse('2026-03-01T11:00:00Z'));
+  });
+
+  it('finds the made run by its index too, and not by an earlier run', async () => {
+    const { state, reconcile } = harness(swf());
+    state.workflows = [serverWorkflow(0, 'hourly-0-x')];
+    await reconcile();
+    expect(state.runs).toHaveLength(1);
+    const second = harness(swf());
+    second.state.workflows = [serverWorkflow(1, 'renamed')];
+    await second.reconcile();
+    expect(second.state.runs).toEqual([]);
+  });
+
+  it('makes no second call for a run whose CreateRun got no answer until its Workflow appears', async () => {
+    const { state, reconcile } = harness(swf());
+    state.createRunError = deadlineExceeded();
+    await expect(reconcile()).rejects.toThrow(/DEADLINE_EXCEEDED/);
+    expect(state.runs).toEqual([]);
+    state.createRunError = null;
+    state.cached = state.stored;
+    state.now += 1_000;
+    const waiting = await reconcile();
+    expect(state.runs).toEqual([]);
+    expect(waiting.requeueAtMs).toBe(T0 + GRACE_MS);
+    state.workflows = [serverWorkflow(1)];
+    await reconcile();
+    expect(state.runs).toEqual([]);
+    expect(state.stored.status?.trigger?.lastWorkflowIndex).toBe(1);
+  });
+
+  it('calls again once the grace period passed with no Workflow', async () => {
+    const { state, reconcile } = harness(swf());
+    state.createRunError = deadlineExceeded();
+    await expect(reconcile()).rejects.toThrow(/DEADLINE_EXCEEDED/);
+    state.createRunError = null;
+    state.cached = state.stored;
+    state.now += GRACE_MS - 1;
+    await reconcile();
+    expect(state.runs).toEqual([]);
+    state.now += 1;
+    await reconcile();
+    expect(state.runs).toHaveLength(1);
+  });
+
+  it('calls again after an answered failure without waiting', async () => {
+    const { state, reconcile } = harness(swf());
+    state.createRunError = Object.assign(new Error('14 UNAVAILABLE: down'), { code: status.UNAVAILABLE });
+    await expect(reconcile()).rejects.toThrow(/UNAVAILABLE/);
+    state.createRunError = null;
+    state.cached = state.stored;
+    await reconcile();
+    expect(state.runs).toHaveLength(1);
+  });
+
+  it('starts nothing once its signal aborted (shutdown or leadership lost)', async () => {
+    const { state, reconcile } = harness(swf());
+    expect(await reconcile(AbortSignal.abort())).toEqual({});
+    expect(state.runs).toEqual([]);
+    expect(state.replaced).toEqual([]);
   });
 
   it('ignores a deleted resource', async () => {

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { SubmitStep } from '@swf/contract';
-import { CreateRunRequest } from '@swf/kfp-api';
+import { CreateRunRequest, type Run } from '@swf/kfp-api';
 import {
+  type ArgoWorkflow,
   buildRunRequest,
   buildWorkflow,
   computeStatus,
   formatKubeTime,
+  LABEL_ARGO_COMPLETED,
   lastIndex,
   nextResourceName,
+  nextRunWorkflow,
   type ScheduledWorkflow,
   ScheduledWorkflowSpecError,
   type SpecProblem,
@@ -20,6 +23,7 @@ import {
 import { decideSchedule, nextScheduledEpoch, ScheduleError, type Zone } from './domain/schedule/index.js';
 import { errorText } from './error-text.js';
 import type { RunSubmitter } from './kfp/run-client.js';
+import { isUnknownOutcome, UnknownOutcomes } from './kfp/unknown-outcomes.js';
 import { EventReason, type EventRecorder } from './kube/events.js';
 import { type KubeApi, statusCode } from './kube/kube-api.js';
 import type { Logger } from './log.js';
@@ -46,6 +50,11 @@ export interface ReconcilerDeps {
   readonly newRunId?: () => string;
   /** Test hook called as a submit passes each step; fault tests crash the process there. */
   readonly onSubmitStep?: (step: SubmitStep) => void;
+  /**
+   * After a `CreateRun` without an answer, how long no new call starts for that run unless its
+   * Workflow appears (`--createRunGraceSeconds`). @default 60000
+   */
+  readonly createRunGraceMs?: number;
 }
 
 /**
@@ -53,35 +62,45 @@ export interface ReconcilerDeps {
  * schedule code), submits it (an Argo Workflow for an embedded spec, else `CreateRun`), writes the
  * status when it changed, and asks to be requeued at the next fire time.
  *
- * Never twice: a run's name is fixed by the index, so after a crash between the submit and the
- * status write the retry meets the same Workflow name (409, adopted) or the same `CreateRun`
- * display name (which the API server de-duplicates), and moves on.
+ * Never twice: a run's name is fixed by the index. On the embedded-spec path the retry after a
+ * crash meets the same Workflow name (409, adopted). On the latest-version path it looks first for
+ * the Workflow the API server made for that display name and records the run without a call; after
+ * a call that got no answer it makes no other call for that run until the Workflow appears or the
+ * grace period passes ({@link UnknownOutcomes}). It starts nothing once `signal` aborts (shutdown,
+ * or leadership lost).
  */
 export class ScheduledWorkflowReconciler implements Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #now: () => number;
   readonly #newRunId: () => string;
+  readonly #unknownOutcomes: UnknownOutcomes;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#newRunId = deps.newRunId ?? randomUUID;
+    this.#unknownOutcomes = new UnknownOutcomes(deps.createRunGraceMs ?? 60_000);
   }
 
-  async reconcile(key: ObjectKey, log: Logger): Promise<ReconcileResult> {
+  async reconcile(key: ObjectKey, log: Logger, signal?: AbortSignal): Promise<ReconcileResult> {
     const swf = this.#deps.caches.scheduledWorkflow(key);
     if (!swf || swf.metadata.deletionTimestamp) return {};
 
     const nowMs = this.#now();
     const nowEpoch = Math.floor(nowMs / 1000);
-    const runs = workflowRuns(swf, this.#deps.caches.workflowsOf(key));
+    const workflows = this.#deps.caches.workflowsOf(key);
+    const runs = workflowRuns(swf, workflows);
     const base = { active: runs.active, completed: runs.completed };
+    // The next run, made already but not recorded yet (a crash, an unanswered call): it is this
+    // tick's run, not one that holds this tick back under maxConcurrency.
+    const made = nextRunWorkflow(swf, workflows);
+    const madeIsActive = made !== undefined && made.metadata.labels?.[LABEL_ARGO_COMPLETED] !== 'true';
 
     let decision: ReturnType<typeof decideSchedule>;
     try {
       decision = decideSchedule(swf, {
         nowEpoch,
-        activeWorkflowCount: runs.active.length,
+        activeWorkflowCount: runs.active.length - (madeIsActive ? 1 : 0),
         zone: this.#deps.zone,
       });
     } catch (error) {
@@ -110,9 +129,23 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       scheduledEpoch,
       nextScheduledEpochAfterSubmit: null,
     };
+    if (signal?.aborted) {
+      log.info(
+        { run: nextResourceName(swf) },
+        'not starting the run: this replica is stopping or lost leadership',
+      );
+      return {};
+    }
     this.#deps.onSubmitStep?.('before-submit');
     try {
-      await this.#submit(swf, scheduledEpoch, nowEpoch, log);
+      const submitted = await this.#submit(swf, made, scheduledEpoch, nowEpoch, log);
+      if (submitted !== 'submitted') {
+        log.info(
+          { run: nextResourceName(swf), until: new Date(submitted.waitUntilMs).toISOString() },
+          "the last CreateRun for this run got no answer; waiting for the run's Workflow before calling again",
+        );
+        return { requeueAtMs: submitted.waitUntilMs };
+      }
     } catch (error) {
       if (error instanceof ScheduledWorkflowSpecError) return this.#invalid(swf, error, notSubmitted, log);
       const message = `failed to submit run ${nextResourceName(swf)}: ${errorText(error)}`;
@@ -141,12 +174,14 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     return { requeueAtMs: after === null ? null : Math.max(after * 1000, nowMs) };
   }
 
+  /** Starts the next run, or records it when it was `made` already; or says until when it must wait. */
   async #submit(
     swf: ScheduledWorkflow,
+    made: ArgoWorkflow | undefined,
     scheduledEpoch: number,
     nowEpoch: number,
     log: Logger,
-  ): Promise<void> {
+  ): Promise<'submitted' | { waitUntilMs: number }> {
     const { namespace = '' } = swf.metadata;
     const runName = nextResourceName(swf);
     const started = performance.now();
@@ -156,7 +191,14 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         (performance.now() - started) / 1000,
       );
     try {
-      if (embedsSpec(swf)) {
+      if (made) {
+        this.#unknownOutcomes.resolve(outcomeKey(swf));
+        this.#deps.metrics.submissions.inc({ path: submitPath(swf), outcome: 'exists' });
+        log.info(
+          { run: runName, workflow: made.metadata.name },
+          'run already made (its Workflow exists); recording it',
+        );
+      } else if (embedsSpec(swf)) {
         if (shouldBlockV1(swf, this.#deps.v1Block)) {
           throw new ScheduledWorkflowSpecError(
             'spec.workflow.spec',
@@ -171,13 +213,8 @@ export class ScheduledWorkflowReconciler implements Reconciler {
           'workflow submitted',
         );
       } else {
-        const request = CreateRunRequest.fromPartial(buildRunRequest(swf));
-        const run = await this.#deps.runs.createRun(request);
-        this.#deps.metrics.submissions.inc({ path: 'create_run', outcome: 'created' });
-        log.info(
-          { run: runName, runId: run.runId, scheduledAt: formatKubeTime(scheduledEpoch) },
-          'run created',
-        );
+        const waiting = await this.#createRun(swf, scheduledEpoch, log);
+        if (waiting) return waiting;
       }
       operation('ok');
     } catch (error) {
@@ -189,6 +226,34 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       EventReason.Synced,
       `submitted run ${runName} scheduled at ${formatKubeTime(scheduledEpoch)}`,
     );
+    return 'submitted';
+  }
+
+  /**
+   * The latest-version path (the run's Workflow is not there): holds back while an earlier call's
+   * outcome is unknown, else calls `CreateRun`.
+   */
+  async #createRun(
+    swf: ScheduledWorkflow,
+    scheduledEpoch: number,
+    log: Logger,
+  ): Promise<{ waitUntilMs: number } | undefined> {
+    const runName = nextResourceName(swf);
+    const call = outcomeKey(swf);
+    const waitUntilMs = this.#unknownOutcomes.waitUntil(call, this.#now());
+    if (waitUntilMs !== null) return { waitUntilMs };
+    const request = CreateRunRequest.fromPartial(buildRunRequest(swf));
+    let run: Run;
+    try {
+      run = await this.#deps.runs.createRun(request);
+    } catch (error) {
+      if (isUnknownOutcome(error)) this.#unknownOutcomes.record(call, this.#now());
+      throw error;
+    }
+    this.#unknownOutcomes.resolve(call);
+    this.#deps.metrics.submissions.inc({ path: 'create_run', outcome: 'created' });
+    log.info({ run: runName, runId: run.runId, scheduledAt: formatKubeTime(scheduledEpoch) }, 'run created');
+    return undefined;
   }
 
   /** Records a spec that cannot run: `Error` condition, a Warning event, no retry until it changes. */
@@ -243,14 +308,25 @@ export class ScheduledWorkflowReconciler implements Reconciler {
   }
 
   #observeLateness(swf: ScheduledWorkflow, scheduledEpoch: number, nowMs: number): void {
-    const path = embedsSpec(swf) ? 'workflow' : 'create_run';
-    this.#deps.metrics.triggerLateness.observe({ path }, Math.max(0, nowMs / 1000 - scheduledEpoch));
+    this.#deps.metrics.triggerLateness.observe(
+      { path: submitPath(swf) },
+      Math.max(0, nowMs / 1000 - scheduledEpoch),
+    );
   }
 }
 
 function embedsSpec(swf: ScheduledWorkflow): boolean {
   const spec = swf.spec.workflow?.spec;
   return spec !== undefined && spec !== null;
+}
+
+function submitPath(swf: ScheduledWorkflow): 'workflow' | 'create_run' {
+  return embedsSpec(swf) ? 'workflow' : 'create_run';
+}
+
+/** The next run of `swf`, as the unknown outcomes know it (uid: a re-created namesake is another). */
+function outcomeKey(swf: ScheduledWorkflow): string {
+  return `${swf.metadata.uid ?? ''}/${nextResourceName(swf)}`;
 }
 
 function submitTarget(swf: ScheduledWorkflow): string {

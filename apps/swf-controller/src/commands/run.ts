@@ -59,6 +59,7 @@ export async function runController(config: Config, options: RunOptions): Promis
     caCertPath: config.apiServer.caCertPath,
     apiTokenFile: config.apiTokenFile,
     identity: config.userIdentity,
+    deadlineMs: config.createRunTimeoutSeconds * 1000,
   });
   const controller = new Controller({ resyncIntervalMs: config.resyncIntervalSeconds * 1000, log, metrics });
   const caches = new InformerCaches(
@@ -92,6 +93,7 @@ export async function runController(config: Config, options: RunOptions): Promis
     zone: config.zone,
     v1Block: config.v1Block,
     onSubmitStep: crashHook(config.faultCrashAt),
+    createRunGraceMs: config.createRunGraceSeconds * 1000,
   });
   try {
     if (!config.leaderElect) {

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       apiServer: { host: 'ml-pipeline', port: 8887, tls: false, caCertPath: '' },
       resyncIntervalSeconds: 30,
       userIdentity: null,
+      createRunTimeoutSeconds: 30,
+      createRunGraceSeconds: 60,
       apiTokenFile: '/var/run/secrets/kubeflow/tokens/scheduledworkflow-sa-token',
       leaderElect: false,
       leaseNamespace: 'kubeflow',
@@ -73,6 +75,8 @@ describe('loadConfig', () => {
     [[], { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, 'inCluster', true],
     [[], { SWF_FAULT_CRASH_AT: 'after-submit' }, 'faultCrashAt', 'after-submit'],
     [[], { SWF_FAULT_CRASH_AT: '' }, 'faultCrashAt', null],
+    [['--createRunTimeoutSeconds=5', '--createRunGraceSeconds=5'], {}, 'createRunGraceSeconds', 5],
+    [[], { CREATE_RUN_TIMEOUT_SECONDS: '2', CREATE_RUN_GRACE_SECONDS: '4' }, 'createRunTimeoutSeconds', 2],
     [['--apiTokenFile='], {}, 'apiTokenFile', ''],
     [
       [],
@@ -185,6 +189,18 @@ describe('loadConfig', () => {
     [['--bogus=1'], {}, '--bogus', 'unknown flag'],
     [[], { BLOCK_V1_PIPELINES: 'maybe' }, 'BLOCK_V1_PIPELINES', 'must be true or false, got "maybe"'],
     [['--namespace'], {}, '--namespace', 'needs a value'],
+    [
+      ['--createRunTimeoutSeconds=90'],
+      {},
+      '--createRunGraceSeconds / CREATE_RUN_GRACE_SECONDS',
+      'must be at least --createRunTimeoutSeconds / CREATE_RUN_TIMEOUT_SECONDS (90)',
+    ],
+    [
+      [],
+      { CREATE_RUN_TIMEOUT_SECONDS: '0' },
+      '--createRunTimeoutSeconds / CREATE_RUN_TIMEOUT_SECONDS',
+      'must be at least 1',
+    ],
     [
       [],
       { SWF_FAULT_CRASH_AT: 'after-create' },

@@ -44,6 +44,10 @@ export interface Config {
   };
   readonly resyncIntervalSeconds: number;
   readonly userIdentity: UserIdentity | null;
+  /** Deadline of each CreateRun call. */
+  readonly createRunTimeoutSeconds: number;
+  /** After a CreateRun without an answer, how long no new call starts for that run unless its Workflow appears. */
+  readonly createRunGraceSeconds: number;
   /** Empty when no token is to be sent. */
   readonly apiTokenFile: string;
   readonly leaderElect: boolean;
@@ -183,6 +187,12 @@ export function resolveConfig(
     if (error instanceof MetadataValidationError) throw new ConfigError(error.setting, error.rule);
     throw error;
   }
+  if (values.createRunGraceSeconds < values.createRunTimeoutSeconds) {
+    throw new ConfigError(
+      label('createRunGraceSeconds'),
+      `must be at least ${label('createRunTimeoutSeconds')} (${values.createRunTimeoutSeconds}): a server that missed one deadline gets at least as long again to finish, got ${values.createRunGraceSeconds}`,
+    );
+  }
   const level = values.logLevel.toLowerCase();
 
   return Object.freeze({
@@ -202,6 +212,8 @@ export function resolveConfig(
     }),
     resyncIntervalSeconds: values.recurringRunResyncIntervalSeconds,
     userIdentity,
+    createRunTimeoutSeconds: values.createRunTimeoutSeconds,
+    createRunGraceSeconds: values.createRunGraceSeconds,
     apiTokenFile: values.apiTokenFile,
     leaderElect: values.leaderElect,
     leaseNamespace: values.namespaceSelf || host.podNamespace?.trim() || namespace || 'kubeflow',

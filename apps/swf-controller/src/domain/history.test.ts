@@ -1,5 +1,6 @@
 import type { ArgoWorkflow } from './argo.js';
-import { parseLabelInteger, workflowRuns, workflowStatusFromWorkflow } from './history.js';
+import { nextRunWorkflow, parseLabelInteger, workflowRuns, workflowStatusFromWorkflow } from './history.js';
+import { fnv32a } from './names.js';
 import type { ScheduledWorkflow } from './types.js';
 
 const EPOCH_LABEL = 'scheduledworkflows.kubeflow.org/workflowEpoch';
@@ -114,5 +115,51 @@ describe('workflowRuns', () => {
 
   it('finds no runs among no workflows', () => {
     expect(workflowRuns(swf, [])).toEqual({ active: [], completed: [] });
+  });
+});
+
+describe('nextRunWorkflow', () => {
+  const swf: ScheduledWorkflow = {
+    metadata: { name: 'nightly', namespace: 'team', uid: 'swf-uid' },
+    spec: {},
+    status: { trigger: { lastWorkflowIndex: 2 } },
+  };
+  const nextName = `nightly-3-${fnv32a('nightly-3')}`;
+  const made = (
+    overrides: {
+      index?: string;
+      runName?: string;
+      ownerUid?: string;
+      namespace?: string;
+      name?: string;
+    } = {},
+  ): ArgoWorkflow => ({
+    metadata: {
+      name: 'hello-world-x7k2p',
+      namespace: overrides.namespace ?? 'team',
+      labels: { [NAME_LABEL]: overrides.name ?? 'nightly', [INDEX_LABEL]: overrides.index ?? '9' },
+      annotations:
+        overrides.runName === undefined ? {} : { 'pipelines.kubeflow.org/run_name': overrides.runName },
+      ownerReferences: [
+        {
+          apiVersion: 'kubeflow.org/v1beta1',
+          kind: 'ScheduledWorkflow',
+          name: 'nightly',
+          uid: overrides.ownerUid ?? 'swf-uid',
+          controller: true,
+        },
+      ],
+    },
+  });
+
+  it.each([
+    ['the display name of the next run', made({ runName: nextName }), true],
+    ['the next index', made({ index: '3' }), true],
+    ['an earlier run', made({ index: '2', runName: `nightly-2-${fnv32a('nightly-2')}` }), false],
+    ['another owner uid (a deleted namesake)', made({ index: '3', ownerUid: 'old-uid' }), false],
+    ['another namespace', made({ index: '3', namespace: 'team-b' }), false],
+    ['another ScheduledWorkflow', made({ index: '3', name: 'hourly' }), false],
+  ])('finds a Workflow with %s: %s', (_, workflow, found) => {
+    expect(nextRunWorkflow(swf, [workflow])).toBe(found ? workflow : undefined);
   });
 });

@@ -7,12 +7,13 @@
 import type { ArgoWorkflow } from './argo.js';
 import { formatKubeTime } from './go-time-format.js';
 import {
+  ANNOTATION_RUN_NAME,
   LABEL_ARGO_COMPLETED,
   LABEL_SCHEDULED_WORKFLOW_NAME,
   LABEL_WORKFLOW_EPOCH,
   LABEL_WORKFLOW_INDEX,
 } from './labels.js';
-import { minIndex } from './names.js';
+import { minIndex, nextIndex, nextResourceName } from './names.js';
 import type { ScheduledWorkflow, WorkflowStatus } from './types.js';
 
 /** Active and completed runs of one ScheduledWorkflow, unsorted. */
@@ -86,4 +87,32 @@ export function workflowRuns(swf: ScheduledWorkflow, workflows: Iterable<ArgoWor
     (completed ? runs.completed : runs.active).push(workflowStatusFromWorkflow(workflow));
   }
   return runs;
+}
+
+/**
+ * The Workflow of the next run of `swf`, if it was made already: owned by `swf` (same namespace,
+ * name label, and owner uid when the Workflow names its owner), and either annotated with the next
+ * run's display name (what the KFP API server's `CreateRun` writes) or labelled with the next index.
+ * Finding it means the run exists and must be recorded, not started again.
+ */
+export function nextRunWorkflow(
+  swf: ScheduledWorkflow,
+  workflows: Iterable<ArgoWorkflow>,
+): ArgoWorkflow | undefined {
+  const runName = nextResourceName(swf);
+  const index = nextIndex(swf);
+  for (const workflow of workflows) {
+    const { namespace, labels = {}, annotations = {}, ownerReferences = [] } = workflow.metadata;
+    if (namespace !== swf.metadata.namespace || labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name)
+      continue;
+    const owner = ownerReferences.find((ref) => ref.controller);
+    if (owner && swf.metadata.uid && owner.uid !== swf.metadata.uid) continue;
+    if (
+      annotations[ANNOTATION_RUN_NAME] === runName ||
+      parseLabelInteger(labels[LABEL_WORKFLOW_INDEX]) === index
+    ) {
+      return workflow;
+    }
+  }
+  return undefined;
 }

@@ -10,9 +10,10 @@ export {
 } from './argo.js';
 export { RunRequestError, ScheduledWorkflowSpecError, WorkflowSpecError } from './errors.js';
 export { formatGoTime, formatKubeTime, RFC3339_LAYOUT } from './go-time-format.js';
-export { type WorkflowRuns, workflowRuns, workflowStatusFromWorkflow } from './history.js';
+export { nextRunWorkflow, type WorkflowRuns, workflowRuns, workflowStatusFromWorkflow } from './history.js';
 export type { JsonObject } from './json.js';
 export {
+  ANNOTATION_RUN_NAME,
   LABEL_ARGO_COMPLETED,
   LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW,
   LABEL_RUN_ID,

@@ -32,3 +32,9 @@ export const V2_PIPELINE_KEY = 'pipelines.kubeflow.org/v2_pipeline';
  * `GetWorkflowsOwnedByScheduledWorkflowSelector` minus the name): the Workflow informer watches only these.
  */
 export const OWNED_WORKFLOW_SELECTOR = `${LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW}=true`;
+
+/**
+ * On a Workflow the KFP API server creates in `CreateRun`: the run's display name (for a recurring
+ * run, the controller's `nextResourceName`), by which a made run is recognised before calling again.
+ */
+export const ANNOTATION_RUN_NAME = 'pipelines.kubeflow.org/run_name';

@@ -3,9 +3,6 @@ import { type ChannelCredentials, credentials, Metadata, type ServiceError } fro
 import { type CreateRunRequest, type Run, RunServiceClient } from '@swf/kfp-api';
 import { createAuthInterceptor, FileTokenSource, type UserIdentity } from '@swf/metadata-auth';
 
-/** Longest a CreateRun may take before it fails with DEADLINE_EXCEEDED and is retried. */
-export const CREATE_RUN_DEADLINE_MS = 30_000;
-
 /** What the reconciler needs from the KFP API server. */
 export interface RunSubmitter {
   /** Creates a run; the API server returns the existing run for a repeated display name. */
@@ -23,7 +20,8 @@ export interface RunClientOptions {
   /** Projected token file; empty sends no bearer token. */
   readonly apiTokenFile: string;
   readonly identity: UserIdentity | null;
-  readonly deadlineMs?: number;
+  /** Longest a call may take before it fails with DEADLINE_EXCEEDED (`--createRunTimeoutSeconds`). */
+  readonly deadlineMs: number;
 }
 
 /**
@@ -40,7 +38,7 @@ export async function createRunClient(options: RunClientOptions): Promise<RunSub
       }),
     ],
   });
-  const deadlineMs = options.deadlineMs ?? CREATE_RUN_DEADLINE_MS;
+  const { deadlineMs } = options;
   return {
     createRun: (request) =>
       new Promise<Run>((resolve, reject) => {

@@ -102,6 +102,7 @@ describe('the KFP API client over TLS', () => {
       caCertPath: join(dir, 'ca.pem'),
       apiTokenFile: '',
       identity,
+      deadlineMs: 5_000,
     });
     const run = await client.createRun({
       experimentId: 'e',
