@@ -1,7 +1,8 @@
 /**
  * The world the controller is measured in: a real kube-apiserver and etcd with the generated CRD and
- * RBAC, a minimal Argo Workflow CRD, the controller's service-account token, and the KFP API
- * double in multi-user mode reviewing against the same API server.
+ * RBAC, a minimal Argo Workflow CRD, the controller's service-account token, the KFP API double in
+ * multi-user mode reviewing against the same API server and creating each run's Argo Workflow as
+ * KFP's `ml-pipeline` service account, and a stand-in for Argo that finishes those Workflows.
  */
 import {
   ApiextensionsV1Api,
@@ -17,9 +18,12 @@ import {
   type AccessDecision,
   type AccessRequest,
   type AccessReviewer,
+  ArgoStandIn,
   type ControlPlane,
+  installKfpApiServerIdentity,
   KfpApiDouble,
   KubeAccessReviewer,
+  KubeRunCluster,
   SERVICE_ACCOUNT_ISSUER,
   startControlPlane,
   type TokenReviewResult,
@@ -35,6 +39,14 @@ export const CONTROLLER_IDENTITY = `system:serviceaccount:${CONTROLLER_NAMESPACE
 
 /** The token lasts longer than any run of the benchmark. */
 const TOKEN_SECONDS = 6 * 3600;
+
+/**
+ * How long each run's Workflow "runs" before the stand-in for Argo marks it Succeeded. No Argo
+ * controller runs here: without the stand-in no Workflow would finish, and once a resource had
+ * `maxConcurrency` (10) runs its fires would stop arriving, which a window of more than ten
+ * periods would count as missed fires.
+ */
+export const WORKFLOW_RUN_SECONDS = 5;
 
 /** Enough of Argo's Workflow CRD for the controller's Workflow informer to list and watch. */
 const ARGO_WORKFLOW_CRD = {
@@ -65,6 +77,8 @@ export interface BenchCluster {
   readonly kfp: KfpApiDouble;
   /** How long each SubjectAccessReview the double made took (part of every CreateRun it answers). */
   readonly reviews: TimedReviewer;
+  /** Finishes each Workflow {@link WORKFLOW_RUN_SECONDS} after its creation. */
+  readonly argo: ArgoStandIn;
   /** The namespaces resources are spread over, and the experiment of each. */
   readonly teams: readonly { readonly namespace: string; readonly experimentId: string }[];
   stop(): Promise<void>;
@@ -77,7 +91,8 @@ export function team(index: number): { namespace: string; experimentId: string }
 
 /**
  * Starts the control plane, installs what the multi-user manifests install (without the
- * Deployment) and starts the KFP API double with one experiment per namespace.
+ * Deployment) and the KFP API server's identity, starts the KFP API double with one experiment per
+ * namespace, and the stand-in for Argo.
  */
 export async function startBenchCluster(namespaceCount: number): Promise<BenchCluster> {
   const plane = await startControlPlane();
@@ -95,19 +110,27 @@ export async function startBenchCluster(namespaceCount: number): Promise<BenchCl
       body: { spec: { audiences: [SERVICE_ACCOUNT_ISSUER], expirationSeconds: TOKEN_SECONDS } },
     });
     const controllerKubeconfig = await plane.writeKubeconfig(minted.status?.token ?? '', 'controller');
+    const apiServer = await installKfpApiServerIdentity(admin, {
+      namespace: CONTROLLER_NAMESPACE,
+      token: { expirationSeconds: TOKEN_SECONDS },
+    });
     const reviews = new TimedReviewer(new KubeAccessReviewer(admin));
     const kfp = await KfpApiDouble.start({
       reviewer: reviews,
       experiments: Object.fromEntries(teams.map((t) => [t.experimentId, t.namespace])),
+      cluster: new KubeRunCluster(KeepAliveKubeConfig.from(apiServer.kubeConfig)),
     });
+    const argo = ArgoStandIn.start(admin, { runMs: WORKFLOW_RUN_SECONDS * 1000 });
     return {
       plane,
       admin,
       controllerKubeconfig,
       kfp,
       reviews,
+      argo,
       teams,
       async stop() {
+        await argo.stop();
         await kfp.close();
         await plane.stop();
       },

@@ -12,7 +12,13 @@ export {
   latestVersionSample,
   type SampleSchedule,
 } from './samples.js';
-export { LOCAL_EXPERIMENT_ID, LOCAL_IDENTITY, type Stack, startStack } from './stack.js';
+export {
+  LOCAL_EXPERIMENT_ID,
+  LOCAL_IDENTITY,
+  LOCAL_WORKFLOW_RUN_SECONDS,
+  type Stack,
+  startStack,
+} from './stack.js';
 export { Teardown } from './teardown.js';
 export { lateness, renderView, runEvent, type Screen, type StackInfo, type ViewState } from './view.js';
 export { type ResourceRef, type Watching, watchResource } from './watch.js';

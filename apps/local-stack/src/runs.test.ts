@@ -102,7 +102,16 @@ describe('runRows', () => {
   it('measures a CreateRun call against the second its index was scheduled for', () => {
     const [row] = runRows(
       schedules,
-      [{ displayName: 'every-5s-1-123', recurringRunId: 'uid-1', identity, outcome: 'created', at: T0 + 12 }],
+      [
+        {
+          displayName: 'every-5s-1-123',
+          recurringRunId: 'uid-1',
+          identity,
+          outcome: 'created',
+          workflow: 'hello-world-x7k2p',
+          at: T0 + 12,
+        },
+      ],
       [],
       null,
     );
@@ -115,13 +124,23 @@ describe('runRows', () => {
       scheduledAt: T0,
       latenessMs: 12,
       outcome: 'created',
+      workflow: 'hello-world-x7k2p',
     });
   });
 
   it('leaves the lateness open while no status names the run', () => {
     const [row] = runRows(
       schedules,
-      [{ displayName: 'every-5s-2-9', recurringRunId: 'uid-1', identity, outcome: 'created', at: T0 }],
+      [
+        {
+          displayName: 'every-5s-2-9',
+          recurringRunId: 'uid-1',
+          identity,
+          outcome: 'created',
+          workflow: null,
+          at: T0,
+        },
+      ],
       [],
       null,
     );
@@ -146,5 +165,25 @@ describe('runRows', () => {
       ['every-3s-2-2', 'team-a/every-3s', 20, identity],
       ['every-3s-1-1', 'team-a/every-3s', 7, identity],
     ]);
+  });
+
+  it('lists no Workflow of a CreateRun schedule, or of no known schedule, apart from the calls', () => {
+    const workflow = (name: string, schedule: string) => ({
+      namespace: 'team-a',
+      name,
+      labels: { 'scheduledworkflows.kubeflow.org/scheduledWorkflowName': schedule },
+      seenAt: T0,
+    });
+    const rows = runRows(
+      schedules,
+      [],
+      [
+        workflow('hello-world-x7k2p', 'every-5s'),
+        workflow('other-1', 'unknown'),
+        workflow('every-3s-1-1', 'every-3s'),
+      ],
+      identity,
+    );
+    expect(rows.map((r) => r.run)).toEqual(['every-3s-1-1']);
   });
 });

@@ -37,6 +37,8 @@ export interface ObservedCall {
   readonly identity: string | null;
   /** `created`, `deduplicated`, or the error. */
   readonly outcome: string;
+  /** The Argo Workflow the API server created for the call, `null` when it created none. */
+  readonly workflow: string | null;
   /** When the call was answered, epoch milliseconds. */
   readonly at: number;
 }
@@ -63,6 +65,8 @@ export interface RunRow {
   /** `receivedAt - scheduledAt`. */
   readonly latenessMs: number | null;
   readonly outcome: string;
+  /** For a `CreateRun` run: the Workflow the API server created for it, `null` when none. */
+  readonly workflow: string | null;
 }
 
 /** One schedule in the view. */
@@ -133,8 +137,10 @@ export function scheduleRows(schedules: readonly ObservedSchedule[]): ScheduleRo
 }
 
 /**
- * Every run, newest first: `CreateRun` calls with the identity the KFP API server authenticated,
- * and Workflows with `workflowIdentity` (who the kube-apiserver authenticates the controller as).
+ * Every run, newest first: `CreateRun` calls with the identity the KFP API server authenticated
+ * and the Workflow it created, and the Workflows the controller created for schedules with an
+ * embedded spec, with `workflowIdentity` (who the kube-apiserver authenticates the controller as).
+ * The Workflows of a `CreateRun` schedule are the API server's, shown with their calls, not apart.
  */
 export function runRows(
   schedules: readonly ObservedSchedule[],
@@ -155,9 +161,15 @@ export function runRows(
       receivedAt: call.at,
       scheduledAt,
       outcome: call.outcome,
+      workflow: call.workflow,
     });
   });
-  const fromWorkflows = workflows.map((workflow): RunRow => {
+  const byName = new Map(schedules.map((s) => [scheduleKey(s.object), s]));
+  const controllerMade = workflows.filter((workflow) => {
+    const owner = byName.get(`${workflow.namespace}/${workflow.labels[LABEL_SCHEDULED_WORKFLOW_NAME] ?? ''}`);
+    return owner !== undefined && pathOf(owner.object) === 'Workflow';
+  });
+  const fromWorkflows = controllerMade.map((workflow): RunRow => {
     const epoch = Number(workflow.labels[LABEL_WORKFLOW_EPOCH]);
     return row({
       schedule: `${workflow.namespace}/${workflow.labels[LABEL_SCHEDULED_WORKFLOW_NAME] ?? '?'}`,
@@ -167,6 +179,7 @@ export function runRows(
       receivedAt: workflow.seenAt,
       scheduledAt: Number.isFinite(epoch) && epoch > 0 ? epoch * 1000 : null,
       outcome: 'created',
+      workflow: null,
     });
   });
   return [...fromCalls, ...fromWorkflows].sort((a, b) => b.receivedAt - a.receivedAt);

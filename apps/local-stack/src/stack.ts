@@ -12,10 +12,13 @@ import {
 import { multiUserInstallObjects } from '@swf/manifests';
 import {
   ARGO_WORKFLOW_CRD,
+  ArgoStandIn,
   applyObjects,
   freePorts,
+  installKfpApiServerIdentity,
   KfpApiDouble,
   KubeAccessReviewer,
+  KubeRunCluster,
   mintServiceAccountToken,
   type RecordedCall,
   SupervisedProcess,
@@ -43,6 +46,13 @@ export const LOCAL_IDENTITY = Object.freeze({ header: 'kubeflow-userid', prefix:
 /** The experiment the local KFP API double knows, in the samples' namespace. */
 export const LOCAL_EXPERIMENT_ID = 'local-stack-experiment';
 const LOCAL_PIPELINE_ID = 'local-stack-pipeline';
+/** The pipeline's name, which names the Workflows the double creates (as in the recording). */
+const LOCAL_PIPELINE_NAME = 'hello-world';
+/**
+ * How long a Workflow "runs" before the stand-in for Argo marks it Succeeded. Without it no
+ * Workflow would ever finish and `maxConcurrency` (10) would stop each sample after ten runs.
+ */
+export const LOCAL_WORKFLOW_RUN_SECONDS = 5;
 
 const SWF = { group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledworkflows' } as const;
 const WORKFLOW = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
@@ -67,14 +77,17 @@ interface Cluster {
   readonly adminKubeconfig: string | null;
   readonly calls: () => readonly RecordedCall[];
   readonly kfp: KfpReferencesOrNull;
+  /** Seconds the local stand-in for Argo lets each Workflow run; `null` when a real cluster runs Argo. */
+  readonly workflowRunSeconds: number | null;
 }
 
 type KfpReferencesOrNull = { experimentId: string; pipelineId: string } | null;
 
 /**
  * Starts the stack. Local mode: a control plane with the generated CRD and RBAC, the KFP API
- * double in multi-user mode, the controller bundle as a child process configured as the generated
- * multi-user Deployment configures it, and two sample recurring runs. Cluster mode
+ * double in multi-user mode creating each run's Workflow as KFP's `ml-pipeline` service account, a
+ * stand-in for Argo that finishes Workflows, the controller bundle as a child process configured
+ * as the generated multi-user Deployment configures it, and two sample recurring runs. Cluster mode
  * (`options.kubeconfig`): only the controller and the samples, against that cluster.
  *
  * @param signal - aborting it during start-up stops what has started and rejects
@@ -138,6 +151,7 @@ async function start(
     logFile,
     env: pod.env,
     kubeIdentity,
+    workflowRunSeconds: cluster.workflowRunSeconds,
     startedAt,
   };
   const exitNotices: string[] = [];
@@ -194,20 +208,33 @@ async function startLocalCluster(
     ARGO_WORKFLOW_CRD,
   ]);
   log('applied the generated CRD and RBAC, and an Argo Workflow CRD');
+  // KFP's API server and this controller share a namespace in KFP's install.
+  const apiServer = await installKfpApiServerIdentity(admin, { namespace: options.controllerNamespace });
   const kfp = await KfpApiDouble.start({
     reviewer: new KubeAccessReviewer(admin),
     experiments: { [LOCAL_EXPERIMENT_ID]: options.namespace },
     userIdHeader: LOCAL_IDENTITY.header,
     userIdPrefix: LOCAL_IDENTITY.prefix,
+    cluster: new KubeRunCluster(apiServer.kubeConfig),
+    pipelines: { [LOCAL_PIPELINE_ID]: LOCAL_PIPELINE_NAME },
   });
   teardown.add('KFP API double', () => kfp.close());
-  log(`KFP API double (multi-user) on ${kfp.address}`);
+  log(`KFP API double (multi-user) on ${kfp.address}, creating Workflows as ${apiServer.user}`);
+  const argo = ArgoStandIn.start(admin, {
+    namespace: options.namespace,
+    runMs: LOCAL_WORKFLOW_RUN_SECONDS * 1000,
+  });
+  teardown.add('Argo stand-in', () => argo.stop());
+  log(
+    `stand-in for Argo: each Workflow in ${options.namespace} succeeds ${LOCAL_WORKFLOW_RUN_SECONDS} s after creation`,
+  );
   return {
     admin,
     kfpAddress: kfp.address,
     adminKubeconfig: plane.kubeconfigPath,
     calls: () => kfp.calls,
     kfp: { experimentId: LOCAL_EXPERIMENT_ID, pipelineId: LOCAL_PIPELINE_ID },
+    workflowRunSeconds: LOCAL_WORKFLOW_RUN_SECONDS,
   };
 }
 
@@ -223,6 +250,7 @@ function remoteCluster(options: StackOptions, kubeconfig: string): Cluster {
       options.experimentId && options.pipelineId
         ? { experimentId: options.experimentId, pipelineId: options.pipelineId }
         : null,
+    workflowRunSeconds: null,
   };
 }
 
@@ -375,6 +403,7 @@ function toObservedCall(call: RecordedCall): ObservedCall {
     identity: call.identity,
     outcome:
       typeof call.outcome === 'string' ? call.outcome : `code ${call.outcome.code}: ${call.outcome.message}`,
+    workflow: call.workflow,
     at: call.at,
   };
 }

@@ -12,6 +12,7 @@ const RUN: RunRow = {
   scheduledAt: T0 + 5000,
   latenessMs: 12,
   outcome: 'created',
+  workflow: null,
 };
 const STATE: ViewState = {
   info: {
@@ -24,6 +25,7 @@ const STATE: ViewState = {
     logFile: '/tmp/stack/controller.log',
     env: { NAMESPACE: '', USER_IDENTITY_HEADER: 'kubeflow-userid', USER_IDENTITY_VALUE: IDENTITY },
     kubeIdentity: IDENTITY,
+    workflowRunSeconds: 5,
     startedAt: T0,
   },
   schedules: [
@@ -37,7 +39,11 @@ const STATE: ViewState = {
       condition: 'Enabled',
     },
   ],
-  runs: [RUN, { ...RUN, run: 'every-5s-2-456', outcome: '7 PERMISSION_DENIED' }],
+  runs: [
+    RUN,
+    { ...RUN, run: 'every-5s-2-456', outcome: '7 PERMISSION_DENIED' },
+    { ...RUN, run: 'every-5s-3-789', workflow: 'hello-world-x7k2p' },
+  ],
   notices: ['sample skipped'],
 };
 const SCREEN = { columns: 200, rows: 40, timeZone: 'UTC' };
@@ -57,6 +63,17 @@ describe('renderView', () => {
 
   it('shows the controller env the manifest sets, empty NAMESPACE included', () => {
     expect(screen).toContain('NAMESPACE="" USER_IDENTITY_HEADER="kubeflow-userid"');
+  });
+
+  it('names the Workflow the API server created for a run', () => {
+    expect(screen).toMatch(/every-5s-3-789 +system:\S+ -> Workflow hello-world-x7k2p$/m);
+  });
+
+  it('says that a stand-in finishes Workflows in local mode, and not in cluster mode', () => {
+    const line = 'stand-in: marks each Workflow Succeeded 5 s after creation';
+    expect(screen).toContain(line);
+    const cluster = { ...STATE, info: { ...STATE.info, mode: 'cluster' as const, workflowRunSeconds: null } };
+    expect(renderView(cluster, T0, SCREEN)).not.toContain(line);
   });
 
   it('marks a failed call and shows notices', () => {

@@ -17,6 +17,11 @@ export interface StackInfo {
   readonly env: Readonly<Record<string, string>>;
   /** Who the kube-apiserver authenticates the controller's kubeconfig as. */
   readonly kubeIdentity: string | null;
+  /**
+   * Local mode, where no Argo controller runs: seconds after its creation at which the stand-in for
+   * Argo marks each Workflow Succeeded. `null` in cluster mode.
+   */
+  readonly workflowRunSeconds: number | null;
   readonly startedAt: number;
 }
 
@@ -46,7 +51,12 @@ export function renderView(state: ViewState, now: number, screen: Screen): strin
     `swf local stack (${info.mode}) · up ${duration(now - info.startedAt)} · ${clock(now)} · Ctrl-C stops everything`,
     '',
     `kube-apiserver   ${info.server}${info.adminKubeconfig ? `   admin: KUBECONFIG=${info.adminKubeconfig}` : ''}`,
-    `KFP API          ${info.kfpAddress}${info.mode === 'local' ? ' (double: multi-user, TokenReview + SubjectAccessReview)' : ''}`,
+    `KFP API          ${info.kfpAddress}${info.mode === 'local' ? " (double: multi-user, TokenReview + SubjectAccessReview; creates each run's Workflow as ml-pipeline)" : ''}`,
+    ...(info.workflowRunSeconds === null
+      ? []
+      : [
+          `Argo             stand-in: marks each Workflow Succeeded ${info.workflowRunSeconds} s after creation (no Argo controller runs here)`,
+        ]),
     `controller       pid ${info.controllerPid ?? 'exited'} · ${info.metricsUrl} · log ${info.logFile}`,
     `  env            ${ENV_SHOWN.map((name) => `${name}=${JSON.stringify(info.env[name] ?? null)}`).join(' ')}`,
     `  kube identity  ${info.kubeIdentity ?? '(unknown)'}`,
@@ -78,7 +88,7 @@ export function renderView(state: ViewState, now: number, screen: Screen): strin
         lateness(r.latenessMs),
         r.path,
         r.run,
-        `${r.identity ?? '(none)'}${r.outcome === 'created' ? '' : ` [${r.outcome}]`}`,
+        `${r.identity ?? '(none)'}${r.outcome === 'created' ? '' : ` [${r.outcome}]`}${r.workflow ? ` -> Workflow ${r.workflow}` : ''}`,
       ]),
     );
   return [...header, ...runs].map((line) => line.slice(0, screen.columns)).join('\n');

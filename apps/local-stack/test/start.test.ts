@@ -3,7 +3,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@swf/testkit';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { ARGO_COMPLETED_LABEL, ARGO_WORKFLOWS, waitFor } from '@swf/testkit';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const CONTROLLER_IDENTITY = 'system:serviceaccount:kubeflow:ml-pipeline-scheduledworkflow';
@@ -57,7 +58,12 @@ describe('pnpm start (the local stack)', () => {
       throw new Error(`${error.message}\nstderr:\n${stderr}`);
     });
     for (const run of runs('CreateRun')) {
-      expect(run).toMatchObject({ identity: CONTROLLER_IDENTITY, outcome: 'created' });
+      // The double created each run's Workflow, named after the pipeline as KFP names it.
+      expect(run).toMatchObject({
+        identity: CONTROLLER_IDENTITY,
+        outcome: 'created',
+        workflow: expect.stringMatching(/^hello-world-[a-z0-9]{5}$/),
+      });
     }
     expect(ready()).toMatchObject({
       mode: 'local',
@@ -77,6 +83,30 @@ describe('pnpm start (the local stack)', () => {
       expect(run.latenessMs).toBeGreaterThanOrEqual(0);
       expect(run.latenessMs).toBeLessThan(5_000);
     }
+  });
+
+  it('finishes Workflows through its stand-in for Argo, so maxConcurrency never holds runs back', async () => {
+    const admin = new KubeConfig();
+    admin.loadFromFile(String(ready().adminKubeconfig));
+    const custom = admin.makeApiClient(CustomObjectsApi);
+    const finished = await waitFor(
+      'a Workflow of each path to finish',
+      async () => {
+        const list = (await custom.listNamespacedCustomObject({
+          ...ARGO_WORKFLOWS,
+          namespace: 'team-a',
+          labelSelector: `${ARGO_COMPLETED_LABEL}=true`,
+        })) as { items: Array<{ metadata: { name: string } }> };
+        const names = list.items.map((w) => w.metadata.name);
+        const both =
+          names.some((n) => n.startsWith('hello-world-')) && names.some((n) => n.startsWith('every-3s-'));
+        return both ? names : undefined;
+      },
+      30_000,
+      500,
+    );
+    expect(ready()).toMatchObject({ workflowRunSeconds: 5 });
+    expect(finished.length).toBeGreaterThanOrEqual(2);
   });
 
   it('stops everything on SIGINT and leaves no process or folder behind', async () => {

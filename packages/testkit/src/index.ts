@@ -1,3 +1,10 @@
+export { ArgoStandIn, type ArgoStandInOptions } from './argo/argo-stand-in.js';
+export {
+  ARGO_COMPLETED_LABEL,
+  ARGO_PHASE_LABEL,
+  ARGO_WORKFLOWS,
+  markWorkflowSucceeded,
+} from './argo/workflow-completion.js';
 export {
   type ControlPlaneBinaries,
   cacheDir,

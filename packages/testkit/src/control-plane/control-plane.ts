@@ -20,6 +20,12 @@ export interface ControlPlaneOptions {
   readonly readyTimeoutMs?: number;
   /** Binaries to run. @default ensureBinaries() */
   readonly binaries?: ControlPlaneBinaries;
+  /**
+   * Admission plugins to enable besides kube-apiserver's defaults (`--enable-admission-plugins`),
+   * e.g. `OwnerReferencesPermissionEnforcement`, which many clusters turn on.
+   * @default [] (the defaults only)
+   */
+  readonly admissionPlugins?: readonly string[];
 }
 
 /** A running etcd + kube-apiserver on loopback. */
@@ -106,6 +112,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     '--service-cluster-ip-range=10.0.0.0/24',
     '--enable-priority-and-fairness=false',
     '--v=1',
+    ...(options.admissionPlugins?.length
+      ? [`--enable-admission-plugins=${options.admissionPlugins.join(',')}`]
+      : []),
   ];
   let apiServer: SupervisedProcess | null = null;
   let caPem = '';

@@ -2,7 +2,9 @@ import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { CreateRunRequest, type DeepPartial, type Run, RunServiceClient, RuntimeState } from '@swf/kfp-api';
 import { KfpApiDouble, type KfpApiDoubleOptions, KfpDoubleConfigError } from './kfp-api-double.js';
 import { externalMessageOf } from './kfp-status.js';
+import type { CreatedWorkflow, RunCluster } from './run-cluster.js';
 import { recurringRunRunId } from './run-ids.js';
+import type { RunWorkflowObject, ScheduledWorkflowObject } from './run-workflow.js';
 import { StaticAccessReviewer } from './static-access-reviewer.js';
 
 const SA_USER = 'system:serviceaccount:kubeflow:ml-pipeline-scheduledworkflow';
@@ -13,6 +15,30 @@ const ACCESS_CONTEXT =
   'permissions to namespace team-a: Failed to access run . Check if you have access to namespace team-a';
 
 type Entries = ReadonlyArray<readonly [string, string]>;
+
+const ALICE: Entries = [['kubeflow-userid', 'accounts.google.com:alice@example.com']];
+
+/**
+ * The Kubernetes side in memory, for this unit's error paths and ordering; the integration test
+ * holds the double's Workflows to the recording on a real kube-apiserver.
+ */
+class MemoryCluster implements RunCluster {
+  readonly scheduledWorkflows = new Map<string, ScheduledWorkflowObject>();
+  readonly workflows: RunWorkflowObject[] = [];
+  failGet: Error | null = null;
+  failCreate: Error | null = null;
+
+  async getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflowObject | null> {
+    if (this.failGet) throw this.failGet;
+    return this.scheduledWorkflows.get(`${namespace}/${name}`) ?? null;
+  }
+
+  async createWorkflow(_namespace: string, workflow: RunWorkflowObject): Promise<CreatedWorkflow> {
+    if (this.failCreate) throw this.failCreate;
+    this.workflows.push(workflow);
+    return { metadata: { name: `${workflow.metadata.generateName}${this.workflows.length}` } };
+  }
+}
 
 const RUN = {
   experimentId: 'exp-a',
@@ -96,6 +122,7 @@ describe('KfpApiDouble over gRPC', () => {
         identity: 'alice@example.com',
         metadataKeys: expect.arrayContaining(['kubeflow-userid']),
         outcome: 'created',
+        workflow: null,
         at: NOW_MS,
       },
     ]);
@@ -187,6 +214,120 @@ describe('KfpApiDouble over gRPC', () => {
       'nightly-2-1700000060',
     ]);
     expect(double.calls.map((call) => call.outcome)).toEqual(['created', 'deduplicated', 'created']);
+  });
+
+  it('holds each answer for the answer delay, which can change between calls', async () => {
+    const timed = async () => {
+      const started = performance.now();
+      await createRun(ALICE);
+      return performance.now() - started;
+    };
+    double.setAnswerDelay(400);
+    const slow = await timed();
+    double.setAnswerDelay(0);
+    const fast = await timed();
+
+    expect(slow).toBeGreaterThanOrEqual(390);
+    expect(fast).toBeLessThan(300);
+  });
+
+  it('lets identical calls in flight at once all pass the look-up, and stores one run', async () => {
+    double.setAnswerDelay(200);
+    const runs = await Promise.all(Array.from({ length: 5 }, () => createRun(ALICE)));
+
+    expect(new Set(runs.map((run) => run.runId))).toEqual(new Set([runs[0]?.runId]));
+    expect(double.runs()).toHaveLength(1);
+    expect(double.calls.map((call) => call.outcome).sort()).toEqual([
+      'created',
+      'deduplicated',
+      'deduplicated',
+      'deduplicated',
+      'deduplicated',
+    ]);
+  });
+
+  describe('with a Kubernetes side', () => {
+    let cluster: MemoryCluster;
+
+    beforeEach(async () => {
+      await double.close();
+      cluster = new MemoryCluster();
+      cluster.scheduledWorkflows.set('team-a/nightly', {
+        metadata: { name: 'nightly', namespace: 'team-a', uid: 'swf-uid' },
+        status: { trigger: { lastWorkflowIndex: 4 } },
+      });
+      await startDouble({ cluster, pipelines: { 'pipe-1': 'hello-world' } });
+    });
+
+    it('creates one Workflow per call that passes the look-up, even when the run was stored meanwhile', async () => {
+      double.setAnswerDelay(200);
+      await Promise.all(Array.from({ length: 3 }, () => createRun(ALICE)));
+      double.setAnswerDelay(0);
+      await createRun(ALICE);
+
+      expect(cluster.workflows).toHaveLength(3);
+      expect(cluster.workflows[0]?.metadata).toMatchObject({
+        generateName: 'hello-world-',
+        labels: { 'scheduledworkflows.kubeflow.org/workflowIndex': '5' },
+      });
+      expect(double.calls.map((call) => call.workflow)).toEqual([
+        expect.stringMatching(/^hello-world-\d$/),
+        expect.stringMatching(/^hello-world-\d$/),
+        expect.stringMatching(/^hello-world-\d$/),
+        null,
+      ]);
+      expect(double.runs()).toHaveLength(1);
+    });
+
+    const INVALID_RECURRING_RUN =
+      'Failed to create a new run: InternalServerError: Failed to create a run due to invalid recurring run id: ' +
+      "Invalid input error: RecurringRunId doesn't exist: swf-uid";
+    it.each<[string, (cluster: MemoryCluster) => void, DeepPartial<Run>, string]>([
+      [
+        'a display name not of the controller form, so no ScheduledWorkflow is found',
+        () => {},
+        { ...RUN, displayName: 'by-hand' },
+        INVALID_RECURRING_RUN,
+      ],
+      [
+        'a ScheduledWorkflow whose uid is not the recurring run id',
+        (c) => c.scheduledWorkflows.set('team-a/nightly', { metadata: { name: 'nightly', uid: 'other' } }),
+        RUN,
+        INVALID_RECURRING_RUN,
+      ],
+      [
+        'a ScheduledWorkflow that cannot be read',
+        (c) => {
+          c.failGet = new Error('scheduledworkflows.kubeflow.org "nightly" is forbidden');
+        },
+        RUN,
+        'Failed to create a new run: InternalServerError: Failed to create a run due to invalid name: ' +
+          "Invalid input error: ScheduledWorkflow doesn't exist: nightly",
+      ],
+      [
+        'a run with neither a pipeline nor a pipeline spec',
+        () => {},
+        { ...RUN, pipelineVersionReference: undefined },
+        'Failed to create a new run: InternalServerError: Failed to create a run due to error fetching manifest: ' +
+          'Invalid input error: Failed to fetch a template with an empty pipeline spec manifest',
+      ],
+      [
+        'a Workflow the kube-apiserver refuses',
+        (c) => {
+          c.failCreate = new Error('workflows.argoproj.io is forbidden');
+        },
+        RUN,
+        'Failed to create a new run: InternalServerError: Failed to create a workflow for (): ' +
+          'workflows.argoproj.io is forbidden',
+      ],
+    ])('answers INTERNAL with KFP text, storing no run, for %s', async (_name, arrange, run, details) => {
+      arrange(cluster);
+      const error = await failureOf(createRun(ALICE, run));
+
+      expect({ code: error.code, details: error.details }).toEqual({ code: status.INTERNAL, details });
+      expect(externalMessageOf(error)).toBe('Internal Server Error');
+      expect(double.runs()).toEqual([]);
+    });
   });
 
   it('does not de-duplicate runs that belong to no recurring run', async () => {
@@ -296,6 +437,12 @@ describe('KfpApiDouble options', () => {
       { reviewer: new StaticAccessReviewer(), experiments: { e: '' } },
       'experiments.e',
     ],
+    ['a negative answer delay', { multiUser: false, answerDelayMs: -1 }, 'answerDelayMs'],
+    [
+      'an answer delay that is not a number',
+      { multiUser: false, answerDelayMs: Number.NaN },
+      'answerDelayMs',
+    ],
   ])('refuses %s, naming the option', async (_name, options, setting) => {
     await expect(KfpApiDouble.start(options)).rejects.toMatchObject({
       name: 'KfpDoubleConfigError',
@@ -303,10 +450,22 @@ describe('KfpApiDouble options', () => {
     });
   });
 
-  it('refuses a fractional failNext count', async () => {
+  it.each<[string, (double: KfpApiDouble) => void, string]>([
+    ['a fractional failNext count', (double) => double.failNext(1.5), 'failNext(count)'],
+    ['a negative answer delay', (double) => double.setAnswerDelay(-5), 'setAnswerDelay(ms)'],
+  ])('refuses %s, naming the argument', async (_name, misuse, setting) => {
     const double = await KfpApiDouble.start({ multiUser: false });
     try {
-      expect(() => double.failNext(1.5)).toThrow(KfpDoubleConfigError);
+      const thrown = (() => {
+        try {
+          misuse(double);
+        } catch (error) {
+          return error;
+        }
+        return null;
+      })();
+      expect(thrown).toBeInstanceOf(KfpDoubleConfigError);
+      expect(thrown).toMatchObject({ setting });
     } finally {
       await double.close();
     }

@@ -17,9 +17,15 @@ import {
   type MetadataValues,
 } from './auth.js';
 import { internalServerError, invalidInput, KfpStatusError, resourceNotFound } from './kfp-status.js';
+import type { RunCluster } from './run-cluster.js';
 import { recurringRunRunId } from './run-ids.js';
+import { runWorkflow, type ScheduledWorkflowObject, scheduledWorkflowNameOf } from './run-workflow.js';
 
-/** Options of {@link KfpApiDouble.start}; each mirrors a setting of the KFP API server. */
+/**
+ * Options of {@link KfpApiDouble.start}. Most mirror a setting of the KFP API server; `experiments`,
+ * `pipelines`, `cluster` and `now` stand in for what it reads from its database, the cluster and
+ * the clock, and `answerDelayMs` slows it down for tests.
+ */
 export interface KfpApiDoubleOptions {
   /**
    * Answers the TokenReviews and SubjectAccessReviews. Required in multi-user mode.
@@ -52,10 +58,40 @@ export interface KfpApiDoubleOptions {
    */
   readonly experiments?: Readonly<Record<string, string>>;
   /**
-   * Clock for `created_at`, `scheduled_at` and the `at` of recorded calls, in epoch milliseconds.
+   * Clock for `created_at`, `scheduled_at`, the `workflowEpoch` label and the `at` of recorded calls,
+   * in epoch milliseconds.
    * @default Date.now
    */
   readonly now?: () => number;
+  /**
+   * The Kubernetes side of `CreateRun`, with the KFP API server's own identity (e.g.
+   * `new KubeRunCluster(kubeConfig)` with the config `installKfpApiServerIdentity` returns). When
+   * set, every run gets an Argo Workflow as KFP creates it, a recurring run's owned by its
+   * ScheduledWorkflow. The double has no job table: it finds the ScheduledWorkflow by the name in
+   * the display name the controller sends (`<name>-<index>-<hash>`) and requires its `metadata.uid`
+   * to be the `recurring_run_id`, which is what KFP's table maps.
+   * @default undefined: runs are only stored, no Workflow is created
+   */
+  readonly cluster?: RunCluster;
+  /**
+   * Pipeline names by pipeline ID (the compiled spec's `pipelineInfo.name`): a run's Workflow is
+   * named by `generateName: <name>-`. The double keeps no pipelines; one not listed is named by its ID.
+   * @default {}
+   */
+  readonly pipelines?: Readonly<Record<string, string>>;
+  /**
+   * Service account of a run that names none (`DEFAULTPIPELINERUNNERSERVICEACCOUNT`; KFP's
+   * multi-user install sets `default-editor`).
+   * @default DEFAULT_PIPELINE_RUNNER_SERVICE_ACCOUNT
+   */
+  readonly defaultServiceAccount?: string;
+  /**
+   * How long each `CreateRun` waits after its Workflow is created and before its run is stored and
+   * answered, so a test can hold a call in flight past a client's deadline; see
+   * {@link KfpApiDouble.setAnswerDelay}.
+   * @default 0
+   */
+  readonly answerDelayMs?: number;
 }
 
 /** A failed call: its gRPC code and status message. */
@@ -76,6 +112,11 @@ export interface RecordedCall {
   /** Keys of the call's metadata, sorted. */
   readonly metadataKeys: readonly string[];
   readonly outcome: CallOutcome;
+  /**
+   * Name of the Argo Workflow the call created, `null` when it created none. A call that meets an
+   * already stored run at store time has created one all the same, as KFP's does.
+   */
+  readonly workflow: string | null;
   /** When the call ended, epoch milliseconds. */
   readonly at: number;
 }
@@ -105,12 +146,22 @@ const CREATE_RUN_FAILED = 'Failed to create a new run';
 type Settings = AuthSettings & {
   readonly experiments: ReadonlyMap<string, string>;
   readonly now: () => number;
+  readonly cluster: RunCluster | null;
+  readonly pipelines: ReadonlyMap<string, string>;
+  readonly defaultServiceAccount: string;
 } & ({ readonly multiUser: true; readonly reviewer: AccessReviewer } | { readonly multiUser: false });
+
+/** What a call established before it ended, kept for its record whether it succeeded or not. */
+interface CallProgress {
+  identity: string | null;
+  workflow: string | null;
+}
 
 /**
  * A KFP API server double: serves `RunService.CreateRun` over real gRPC on `127.0.0.1` and
  * authenticates, authorizes and de-duplicates as the KFP API server does in multi-user mode, with
- * KFP's status codes and messages. Other RunService methods answer UNIMPLEMENTED.
+ * KFP's status codes and messages; with a {@link KfpApiDoubleOptions.cluster} it also creates the
+ * run's Argo Workflow. Other RunService methods answer UNIMPLEMENTED.
  */
 export class KfpApiDouble {
   private readonly server = new Server();
@@ -119,9 +170,14 @@ export class KfpApiDouble {
   private readonly injected: CallFailure[] = [];
   private readonly waiters = new Set<() => void>();
   private unavailable = false;
+  private answerDelayMs: number;
   private boundPort = 0;
 
-  private constructor(private readonly settings: Settings) {
+  private constructor(
+    private readonly settings: Settings,
+    answerDelayMs: number,
+  ) {
+    this.answerDelayMs = answerDelayMs;
     this.server.addService(RunServiceService, { createRun: this.handleCreateRun });
   }
 
@@ -130,7 +186,10 @@ export class KfpApiDouble {
    * @throws KfpDoubleConfigError for an option that breaks a rule.
    */
   static async start(options: KfpApiDoubleOptions = {}): Promise<KfpApiDouble> {
-    const double = new KfpApiDouble(resolveSettings(options));
+    const double = new KfpApiDouble(
+      resolveSettings(options),
+      checkedDelay('answerDelayMs', options.answerDelayMs ?? 0),
+    );
     double.boundPort = await new Promise<number>((resolve, reject) =>
       double.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) =>
         error ? reject(error) : resolve(port),
@@ -189,6 +248,15 @@ export class KfpApiDouble {
     for (let i = 0; i < count; i += 1) this.injected.push(failure);
   }
 
+  /**
+   * From now on, each `CreateRun` waits `ms` after its Workflow is created and before its run is
+   * stored and answered (0: no wait). Calls already waiting keep their wait.
+   * @throws KfpDoubleConfigError when `ms` is not a non-negative finite number.
+   */
+  setAnswerDelay(ms: number): void {
+    this.answerDelayMs = checkedDelay('setAnswerDelay(ms)', ms);
+  }
+
   /** While set, every call fails with {@link SERVICE_UNAVAILABLE}, before any queued failure. */
   setUnavailable(unavailable: boolean): void {
     this.unavailable = unavailable;
@@ -205,21 +273,18 @@ export class KfpApiDouble {
     call: ServerUnaryCall<CreateRunRequest, Run>,
     callback: sendUnaryData<Run>,
   ): void => {
-    const caller: { identity: string | null } = { identity: null };
-    this.createRun(call, caller).then(
+    const progress: CallProgress = { identity: null, workflow: null };
+    this.createRun(call, progress).then(
       ({ run, outcome }) => {
-        this.record(call, caller.identity, outcome);
+        this.record(call, progress, outcome);
         callback(null, run);
       },
       (error: unknown) => {
         const failure =
           error instanceof KfpStatusError
             ? error
-            : internalServerError(
-                'KFP API server double failed',
-                error instanceof Error ? error.message : String(error),
-              );
-        this.record(call, caller.identity, { code: failure.code, message: failure.message });
+            : internalServerError('KFP API server double failed', errorText(error));
+        this.record(call, progress, { code: failure.code, message: failure.message });
         callback(failure.toServiceError());
       },
     );
@@ -229,7 +294,7 @@ export class KfpApiDouble {
   // request that breaks several rules gets the error KFP would give.
   private async createRun(
     call: ServerUnaryCall<CreateRunRequest, Run>,
-    caller: { identity: string | null },
+    progress: CallProgress,
   ): Promise<{ run: Run; outcome: 'created' | 'deduplicated' }> {
     this.throwInjectedFailure();
     const request = call.request.run;
@@ -241,15 +306,89 @@ export class KfpApiDouble {
       const identity = await authenticate(values, settings, settings.reviewer).catch(
         inCreateRunAccess(namespace),
       );
-      caller.identity = identity;
+      progress.identity = identity;
       await authorize(identity, namespace, 'create', settings.reviewer).catch(inCreateRunAccess(namespace));
     }
-    // No await from here on: the look-up and the insert are one step, as KFP's unique key makes them.
-    const existing = this.findRecurringRunRun(request);
-    if (existing) return { run: Run.fromPartial(existing), outcome: 'deduplicated' };
+    // KFP's guard against duplicates is a look-up, then the Workflow, then the insert, with nothing
+    // holding them together: calls in flight at once all pass the look-up and each creates a
+    // Workflow; the run table's primary key (the deterministic run ID) only keeps the first run.
+    // The double keeps exactly that gap, so tests see what the real server does.
+    const stored = this.storedRunFor(request);
+    if (stored) return { run: Run.fromPartial(stored), outcome: 'deduplicated' };
     const run = this.newRun(request);
-    this.created.push(run);
-    return { run: Run.fromPartial(run), outcome: 'created' };
+    if (settings.cluster) {
+      progress.workflow = await this.createWorkflow(settings.cluster, run, namespace);
+    }
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+    const kept = this.store(run);
+    return { run: Run.fromPartial(kept), outcome: kept === run ? 'created' : 'deduplicated' };
+  }
+
+  /** KFP's Workflow creation in ResourceManager.CreateRun, checks in its order; returns the generated name. */
+  private async createWorkflow(cluster: RunCluster, run: Run, namespace: string): Promise<string> {
+    const pipelineName = this.pipelineNameOf(run);
+    if (namespace === '') throw emptyWorkflowNamespace();
+    const owner = run.recurringRunId === '' ? null : await this.scheduledWorkflowOf(cluster, run, namespace);
+    const workflow = runWorkflow({
+      runId: run.runId,
+      displayName: run.displayName,
+      namespace,
+      pipelineName,
+      serviceAccount: run.serviceAccount,
+      createdAtSec: run.createdAt?.seconds ?? 0,
+      owner,
+    });
+    const created = await cluster.createWorkflow(namespace, workflow).catch((error: unknown) => {
+      // The Workflow has only a generateName here, so KFP's ExecutionName() is empty.
+      throw internalServerError('Failed to create a workflow for ()', errorText(error)).wrap(
+        CREATE_RUN_FAILED,
+      );
+    });
+    return created.metadata.name;
+  }
+
+  /**
+   * The ScheduledWorkflow of a recurring run. KFP reads the job table by `recurring_run_id` for the
+   * name, then gets the object; the double reads the name from the display name and counts a
+   * missing object, or one with another uid, as a recurring run the table does not hold.
+   */
+  private async scheduledWorkflowOf(
+    cluster: RunCluster,
+    run: Run,
+    namespace: string,
+  ): Promise<ScheduledWorkflowObject> {
+    const name = scheduledWorkflowNameOf(run.displayName);
+    const swf =
+      name === null
+        ? null
+        : await cluster.getScheduledWorkflow(namespace, name).catch(() => {
+            throw internalServerError(
+              'Failed to create a run due to invalid name',
+              invalidInput(`ScheduledWorkflow doesn't exist: ${name}`).message,
+            ).wrap(CREATE_RUN_FAILED);
+          });
+    if (swf === null || swf.metadata.uid !== run.recurringRunId) {
+      throw internalServerError(
+        'Failed to create a run due to invalid recurring run id',
+        invalidInput(`RecurringRunId doesn't exist: ${run.recurringRunId}`).message,
+      ).wrap(CREATE_RUN_FAILED);
+    }
+    return swf;
+  }
+
+  /**
+   * The name KFP's compiler gives the Workflow: the pipeline's (`pipelines` option, else its ID), or
+   * an inline spec's `pipelineInfo.name`; KFP finds no template for a run with neither.
+   */
+  private pipelineNameOf(run: Run): string {
+    const id = run.pipelineVersionReference?.pipelineId ?? '';
+    if (id !== '') return this.settings.pipelines.get(id) ?? id;
+    const inline: unknown = run.pipelineSpec?.pipelineInfo?.name;
+    if (typeof inline === 'string' && inline !== '') return inline;
+    throw internalServerError(
+      'Failed to create a run due to error fetching manifest',
+      invalidInput('Failed to fetch a template with an empty pipeline spec manifest').message,
+    ).wrap(CREATE_RUN_FAILED);
   }
 
   private throwInjectedFailure(): void {
@@ -277,11 +416,24 @@ export class KfpApiDouble {
     return namespace;
   }
 
-  private findRecurringRunRun({ recurringRunId, displayName }: Run): Run | undefined {
+  /** KFP's GetRunByRecurringRunIDAndDisplayName: only runs of a recurring run are looked up. */
+  private storedRunFor({ recurringRunId, displayName }: Run): Run | undefined {
     if (recurringRunId === '') return undefined;
     return this.created.find(
       (run) => run.recurringRunId === recurringRunId && run.displayName === displayName,
     );
+  }
+
+  /**
+   * KFP's RunStore.CreateRun: inserts the run, or, when a run of a recurring run collides on the run
+   * ID, returns the run already stored (its "duplicate key" path).
+   */
+  private store(run: Run): Run {
+    const existing =
+      run.recurringRunId === '' ? undefined : this.created.find((other) => other.runId === run.runId);
+    if (existing) return existing;
+    this.created.push(run);
+    return run;
   }
 
   private newRun(request: Run): Run {
@@ -290,7 +442,7 @@ export class KfpApiDouble {
       ...request,
       runId: request.runId || runIdFor(request),
       storageState: Run_StorageState.AVAILABLE,
-      serviceAccount: request.serviceAccount || DEFAULT_PIPELINE_RUNNER_SERVICE_ACCOUNT,
+      serviceAccount: request.serviceAccount || this.settings.defaultServiceAccount,
       createdAt: now,
       scheduledAt: now,
       state: RuntimeState.PENDING,
@@ -300,15 +452,16 @@ export class KfpApiDouble {
 
   private record(
     call: ServerUnaryCall<CreateRunRequest, Run>,
-    identity: string | null,
+    progress: CallProgress,
     outcome: CallOutcome,
   ): void {
     this.recorded.push({
       method: 'CreateRun',
       request: call.request,
-      identity,
+      identity: progress.identity,
       metadataKeys: Object.keys(call.metadata.getMap()).sort(),
       outcome,
+      workflow: progress.workflow,
       at: this.settings.now(),
     });
     for (const waiter of [...this.waiters]) waiter();
@@ -331,10 +484,20 @@ function resolveSettings(options: KfpApiDoubleOptions): Settings {
     tokenReviewAudience: options.tokenReviewAudience ?? DEFAULT_TOKEN_REVIEW_AUDIENCE,
     experiments,
     now: options.now ?? Date.now,
+    cluster: options.cluster ?? null,
+    pipelines: new Map(Object.entries(options.pipelines ?? {})),
+    defaultServiceAccount: options.defaultServiceAccount || DEFAULT_PIPELINE_RUNNER_SERVICE_ACCOUNT,
   };
   if (!multiUser) return { ...common, multiUser };
   if (!options.reviewer) throw new KfpDoubleConfigError('reviewer', 'is required in multi-user mode');
   return { ...common, multiUser, reviewer: options.reviewer };
+}
+
+function checkedDelay(setting: string, ms: number): number {
+  if (!(Number.isFinite(ms) && ms >= 0)) {
+    throw new KfpDoubleConfigError(setting, 'must be a non-negative finite number of milliseconds');
+  }
+  return ms;
 }
 
 /**
@@ -367,6 +530,21 @@ function emptyRunName(): KfpStatusError {
   )
     .wrap('CreateJob(job.ToV2())Failed to create a run due to conversion error')
     .wrap(CREATE_RUN_FAILED);
+}
+
+/** KFP's answer when neither the run nor POD_NAMESPACE gives the Workflow a namespace. */
+function emptyWorkflowNamespace(): KfpStatusError {
+  return internalServerError(
+    'Failed to create a run due to empty namespace',
+    invalidInput(
+      'Namespace cannot be empty when creating an Argo workflow. Check if you have specified POD_NAMESPACE ' +
+        'or try adding the parent namespace to the request',
+    ).message,
+  ).wrap(CREATE_RUN_FAILED);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function runIdFor({ recurringRunId, displayName }: Run): string {
