@@ -1,4 +1,4 @@
-import type { KfpApiDouble } from '@swf/testkit';
+import type { ArgoStandIn, KfpApiDouble } from '@swf/testkit';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 import { createSwf, getSwf, startEnv, startKfpDouble, type TestEnv } from '../integration/env.js';
 import {
@@ -29,7 +29,7 @@ const DOWN_MS = 10_000;
 
 let env: TestEnv;
 let kfp: KfpApiDouble;
-let completer: { stop(): Promise<void> };
+let completer: ArgoStandIn;
 let controller: ControllerProcess;
 
 beforeAll(async () => {

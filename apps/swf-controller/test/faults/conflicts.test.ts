@@ -1,4 +1,4 @@
-import type { KfpApiDouble } from '@swf/testkit';
+import type { ArgoStandIn, KfpApiDouble } from '@swf/testkit';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 import { statusCode } from '../../src/kube/kube-api.js';
 import { createSwf, getSwf, startEnv, startKfpDouble, type TestEnv } from '../integration/env.js';
@@ -32,7 +32,7 @@ const NAMES = ['wf-a', 'wf-b', 'wf-c', 'run-a', 'run-b', 'run-c'];
 
 let env: TestEnv;
 let kfp: KfpApiDouble;
-let completer: { stop(): Promise<void> };
+let completer: ArgoStandIn;
 let watch: { readonly seen: Seen<ScheduledWorkflow>[]; stop(): void };
 let controller: ControllerProcess;
 const swfs = new Map<string, ScheduledWorkflow>();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
-import { type KfpApiDouble, type RecordedCall, SupervisedProcess } from '@swf/testkit';
+import { ArgoStandIn, type KfpApiDouble, type RecordedCall, SupervisedProcess } from '@swf/testkit';
 import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 import { CONTROLLER_IDENTITY, scheduledWorkflow, type TestEnv } from '../integration/env.js';
@@ -33,14 +33,16 @@ function logDir(): Promise<string> {
  */
 export class ControllerProcess {
   static readonly #running = new Set<ControllerProcess>();
+  /** Name in logs and the log file's. */
+  readonly name: string;
+  /** Where its stdout and stderr go. */
+  readonly logFile: string;
   readonly #process: SupervisedProcess;
   #exitCode: number | null | undefined;
 
-  private constructor(
-    readonly name: string,
-    readonly logFile: string,
-    process: SupervisedProcess,
-  ) {
+  private constructor(name: string, logFile: string, process: SupervisedProcess) {
+    this.name = name;
+    this.logFile = logFile;
     this.#process = process;
     void process.exited.then((code) => {
       this.#exitCode = code;
@@ -311,51 +313,28 @@ export async function workflowsOf(env: TestEnv, namespace: string, swf: string):
   return list.items;
 }
 
-/** A Workflow's run index (from its name) and scheduled epoch (its `workflowEpoch` label). */
+/**
+ * A Workflow's run index (its `workflowIndex` label, which the controller and the KFP API server
+ * both set) and its `workflowEpoch` label (the scheduled second on the embedded-spec path, the
+ * creation second on the latest-version path).
+ */
 export function workflowRun(wf: ArgoWorkflow): { index: number; epoch: number } {
   return {
-    index: runIndex(wf.metadata?.name ?? ''),
+    index: Number(wf.metadata?.labels?.[`${LABEL_PREFIX}/workflowIndex`]),
     epoch: Number(wf.metadata?.labels?.[`${LABEL_PREFIX}/workflowEpoch`]),
   };
 }
 
 /**
- * Plays Argo's part: marks every Workflow in `namespace` Succeeded shortly after it appears, so
- * `maxConcurrency` never holds runs back. Errors (an API server restarting) are retried.
+ * Plays Argo's part: marks every Workflow (in `namespace`, or all) Succeeded as soon as it is seen,
+ * so `maxConcurrency` never holds runs back.
  */
-export function completeWorkflows(env: TestEnv, namespace: string, everyMs = 300): { stop(): Promise<void> } {
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      await completeOnce(env, namespace).catch(() => undefined);
-      await sleep(everyMs);
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-    },
-  };
-}
-
-async function completeOnce(env: TestEnv, namespace: string): Promise<void> {
-  const list = (await env.custom.listNamespacedCustomObject({
-    ...WORKFLOWS,
-    namespace,
-    labelSelector: `${LABEL_PREFIX}/isOwnedByScheduledWorkflow=true,!workflows.argoproj.io/completed`,
-  })) as { items: ArgoWorkflow[] };
-  for (const wf of list.items) {
-    await env.custom.patchNamespacedCustomObject({
-      ...WORKFLOWS,
-      namespace,
-      name: wf.metadata?.name as string,
-      body: [
-        { op: 'add', path: '/metadata/labels/workflows.argoproj.io~1completed', value: 'true' },
-        { op: 'add', path: '/status', value: { phase: 'Succeeded', finishedAt: new Date().toISOString() } },
-      ],
-    });
-  }
+export function completeWorkflows(env: TestEnv, namespace?: string): ArgoStandIn {
+  return ArgoStandIn.start(env.admin, {
+    runMs: 0,
+    pollMs: 300,
+    ...(namespace !== undefined && { namespace }),
+  });
 }
 
 /** Merge-patches a ScheduledWorkflow as admin (a writer that never conflicts). */

@@ -1,8 +1,9 @@
-import type { KfpApiDouble } from '@swf/testkit';
+import type { ArgoStandIn, KfpApiDouble } from '@swf/testkit';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 import { createSwf, getSwf, startEnv, startKfpDouble, type TestEnv } from '../integration/env.js';
 import {
   ControllerProcess,
+  completeWorkflows,
   controllerFlags,
   createdOf,
   latestVersionSwf,
@@ -33,11 +34,14 @@ const ON_TIME_S = 2;
 let env: TestEnv;
 let kfp: KfpApiDouble;
 let controller: ControllerProcess;
+let completer: ArgoStandIn;
 let watch: { readonly seen: Seen<ScheduledWorkflow>[]; stop(): void };
 
 beforeAll(async () => {
   env = await startEnv([TEAM]);
   kfp = await startKfpDouble(env, { [EXPERIMENT]: TEAM });
+  // Argo's part: the runs the API server makes finish, so maxConcurrency never holds a catch-up back.
+  completer = completeWorkflows(env, TEAM);
   watch = watchAll<ScheduledWorkflow>(env, paths.scheduledWorkflows(TEAM));
   controller = await ControllerProcess.start('outage', controllerFlags(env, kfp), multiUserEnv());
 }, 300_000);
@@ -45,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ControllerProcess.stopAll();
   watch?.stop();
+  await completer?.stop();
   await kfp?.close();
   await env?.stop();
 });

@@ -1,6 +1,6 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { layerObjects, synthBase } from '@swf/manifests';
-import type { KfpApiDouble } from '@swf/testkit';
+import type { ArgoStandIn, KfpApiDouble } from '@swf/testkit';
 import { LEASE_NAME } from '../../src/commands/run.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 import {
@@ -15,7 +15,6 @@ import {
   ControllerProcess,
   completeWorkflows,
   controllerFlags,
-  createdOf,
   embeddedSwf,
   kubeconfigToken,
   type LogLine,
@@ -24,7 +23,6 @@ import {
   multiUserEnv,
   poll,
   report,
-  runIndex,
   sleep,
   tally,
   tickOf,
@@ -41,10 +39,12 @@ const LEASE_MS = 15_000;
 const RETRY_MS = 2_000;
 const RENEW_DEADLINE_MS = 10_000;
 const MARGIN_MS = 3_000;
+/** How long the server holds a slow CreateRun: longer than a takeover after a kill -9. */
+const HELD_MS = 40_000;
 
 let env: TestEnv;
 let kfp: KfpApiDouble;
-let completer: { stop(): Promise<void> };
+let completer: ArgoStandIn;
 const swfs: ScheduledWorkflow[] = [];
 
 /** The literal env of the controller container the generated manifests deploy with `replicas`. */
@@ -121,6 +121,7 @@ describe('two replicas with leader election', () => {
   let leader: ControllerProcess;
   let standby: ControllerProcess;
   let restarted: ControllerProcess;
+  let takeover: ControllerProcess;
 
   it('only the leader reconciles; the standby is ready and idle', async () => {
     const replicas = [await startReplica('ha-a'), await startReplica('ha-b')];
@@ -206,26 +207,71 @@ describe('two replicas with leader election', () => {
     });
   });
 
-  it('made every tick exactly once across both failovers, and logged no token', async () => {
-    const stopMs = await restarted.stop();
+  it('a failover while a slow CreateRun is in flight ends with one Workflow for that tick', async () => {
+    const [, latest] = swfs as [ScheduledWorkflow, ScheduledWorkflow];
+    takeover = await startReplica('ha-d');
+    await takeover.waitForLog('starting ScheduledWorkflow controller');
+    // The server now makes each run's Workflow at once but answers only after 40 s, longer than a
+    // takeover takes: the leader's next CreateRun stays in flight while it dies and after.
+    kfp.setAnswerDelay(HELD_MS);
+    const index = await lastIndex(latest);
+    const inFlight = await poll(
+      "the in-flight call's Workflow",
+      async () => (await workflowsOf(env, TEAM, 'ha-run')).find((wf) => workflowRun(wf).index === index + 1),
+      30_000,
+    );
+    const runName = inFlight.metadata.annotations?.['pipelines.kubeflow.org/run_name'];
+    restarted.kill('SIGKILL');
+    await within(restarted.exited, 5_000, 'the leader to die');
+    restarted.reap();
+    // Calls from here on answer at once; the dead leader's call is still held by the server.
+    kfp.setAnswerDelay(0);
+    await takeover.waitForLog('became leader', LEASE_MS + RETRY_MS + MARGIN_MS + 5_000);
+    await poll(
+      'the new leader to run past the in-flight tick',
+      async () => ((await lastIndex(latest)) > index + 1 ? true : undefined),
+      30_000,
+    );
+    const sameTick = (await workflowsOf(env, TEAM, 'ha-run')).filter(
+      (wf) => workflowRun(wf).index === index + 1,
+    );
+    expect(sameTick.map((wf) => wf.metadata.name)).toEqual([inFlight.metadata.name]);
+    // The new leader recorded the in-flight run from its Workflow: it never called for it.
+    expect(takeover.logs().filter((l) => l.msg === 'run created' && l.run === runName)).toEqual([]);
+    // The held call ends, stores its run, and the server makes nothing more for it.
+    const held = await poll(
+      'the held call to end',
+      async () => kfp.calls.find((c) => c.request.run?.displayName === runName),
+      HELD_MS + 10_000,
+    );
+    expect(held.outcome).toBe('created');
+    expect(
+      (await workflowsOf(env, TEAM, 'ha-run')).filter((wf) => workflowRun(wf).index === index + 1),
+    ).toHaveLength(1);
+    report('leader election: failover during a slow CreateRun', {
+      tickIndex: index + 1,
+      workflowsForThatTick: sameTick.length,
+    });
+  });
+
+  it('made every tick exactly once across the failovers, and logged no token', async () => {
+    const stopMs = await takeover.stop();
     const counts = [];
     for (const swf of swfs) {
       const final = await getSwf(env, TEAM, swf.metadata.name as string);
       const count = final.status?.trigger?.lastWorkflowIndex ?? 0;
+      // Counted as an operator counts runs: by the Workflows in the cluster, on both paths.
+      const runs = (await workflowsOf(env, TEAM, swf.metadata.name as string)).map(workflowRun);
+      expect(
+        tally(
+          runs.map((r) => r.index),
+          count,
+        ),
+      ).toEqual({ duplicates: [], missing: [] });
       if (swf.spec.workflow?.spec) {
-        const runs = (await workflowsOf(env, TEAM, swf.metadata.name as string)).map(workflowRun);
-        expect(
-          tally(
-            runs.map((r) => r.index),
-            count,
-          ),
-        ).toEqual({ duplicates: [], missing: [] });
         expect(runs.filter((r) => r.epoch !== tickOf(swf, SECONDS, r.index))).toEqual([]);
       } else {
-        const created = createdOf(kfp, swf.metadata.uid).map((c) =>
-          runIndex(c.request.run?.displayName ?? ''),
-        );
-        expect(tally(created, count)).toEqual({ duplicates: [], missing: [] });
+        expect(kfp.runs().filter((r) => r.recurringRunId === swf.metadata.uid)).toHaveLength(count);
         expect(Date.parse(final.status?.trigger?.lastTriggeredTime ?? '') / 1000).toBe(
           tickOf(swf, SECONDS, count),
         );
@@ -234,7 +280,10 @@ describe('two replicas with leader election', () => {
     }
     const secrets = [kubeconfigToken(env.controllerKubeconfig), env.plane.adminToken];
     expect(
-      leaks(Object.fromEntries([leader, standby, restarted].map((r) => [r.name, r.text()])), secrets),
+      leaks(
+        Object.fromEntries([leader, standby, restarted, takeover].map((r) => [r.name, r.text()])),
+        secrets,
+      ),
     ).toEqual([]);
     report('leader election: runs', { runs: counts, stopMs });
   });

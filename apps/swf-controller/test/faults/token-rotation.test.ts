@@ -51,17 +51,21 @@ interface Review {
 /** Answers through the real API server and remembers every token reviewed. */
 class RecordingReviewer implements AccessReviewer {
   readonly reviews: Review[] = [];
-  constructor(private readonly inner: AccessReviewer) {}
+  readonly #inner: AccessReviewer;
+
+  constructor(inner: AccessReviewer) {
+    this.#inner = inner;
+  }
 
   async tokenReview(token: string, audiences: readonly string[]): Promise<TokenReviewResult> {
     const at = Date.now();
-    const result = await this.inner.tokenReview(token, audiences);
+    const result = await this.#inner.tokenReview(token, audiences);
     this.reviews.push({ at, token, result });
     return result;
   }
 
   subjectAccessReview(request: AccessRequest): Promise<AccessDecision> {
-    return this.inner.subjectAccessReview(request);
+    return this.#inner.subjectAccessReview(request);
   }
 }
 

@@ -5,8 +5,10 @@ import {
   ARGO_WORKFLOW_CRD,
   applyObjects,
   type ControlPlane,
+  installKfpApiServerIdentity,
   KfpApiDouble,
   KubeAccessReviewer,
+  KubeRunCluster,
   mintServiceAccountToken,
   startControlPlane,
   waitFor,
@@ -41,7 +43,9 @@ export { waitFor };
  * Workflow CRD. The controller then runs with its own service account's token.
  */
 export async function startEnv(namespaces: string[]): Promise<TestEnv> {
-  const plane = await startControlPlane();
+  // Many clusters enable this plugin; with it, a Workflow that blocks its owner's deletion needs
+  // update on the owner's finalizers, which the generated RBAC must grant.
+  const plane = await startControlPlane({ admissionPlugins: ['OwnerReferencesPermissionEnforcement'] });
   const admin = plane.adminKubeConfig();
   const core = admin.makeApiClient(CoreV1Api);
   for (const name of [CONTROLLER_NAMESPACE, ...namespaces]) {
@@ -92,16 +96,25 @@ export function startController(argv: string[], env: Record<string, string>): Ru
   };
 }
 
-/** Starts the KFP API double in multi-user mode, reviewing against the control plane. */
-export function startKfpDouble(
+/** Pipeline the latest-version tests run; the double names its Workflows after it. */
+export const PIPELINE = { id: 'pipeline-1', name: 'hello-world' } as const;
+
+/**
+ * Starts the KFP API double in multi-user mode, reviewing against the control plane, and making
+ * each run's Workflow there as the KFP API server's own service account, as the real server does.
+ */
+export async function startKfpDouble(
   env: TestEnv,
   experiments: Record<string, string>,
   options: { prefix?: string } = {},
-) {
+): Promise<KfpApiDouble> {
+  const apiServer = await installKfpApiServerIdentity(env.admin);
   return KfpApiDouble.start({
     reviewer: new KubeAccessReviewer(env.admin),
     experiments,
     userIdPrefix: options.prefix ?? '',
+    cluster: new KubeRunCluster(apiServer.kubeConfig),
+    pipelines: { [PIPELINE.id]: PIPELINE.name },
   });
 }
 
