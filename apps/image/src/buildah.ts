@@ -18,15 +18,17 @@ export class BuildahMissingError extends Error {
 
 /** A buildah command failed. */
 export class BuildahCommandError extends Error {
+  /** The buildah arguments, storage options left out. */
+  readonly args: readonly string[];
+  readonly exitCode: number | null;
+  readonly stderr: string;
   override readonly name = 'BuildahCommandError';
 
-  constructor(
-    /** The buildah arguments, storage options left out. */
-    readonly args: readonly string[],
-    readonly exitCode: number | null,
-    readonly stderr: string,
-  ) {
+  constructor(args: readonly string[], exitCode: number | null, stderr: string) {
     super(`buildah ${args.join(' ')} exited ${exitCode}: ${stderr.trim()}`);
+    this.args = args;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
   }
 }
 
@@ -42,7 +44,11 @@ export interface BuildahResult {
  * isolation, which works where user namespaces and cgroups are not available.
  */
 export class Buildah {
-  private constructor(private readonly store: string) {}
+  readonly #store: string;
+
+  private constructor(store: string) {
+    this.#store = store;
+  }
 
   /**
    * Checks that buildah runs and makes a fresh store.
@@ -62,9 +68,9 @@ export class Buildah {
   async run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<BuildahResult> {
     const storage = [
       '--root',
-      join(this.store, 'root'),
+      join(this.#store, 'root'),
       '--runroot',
-      join(this.store, 'run'),
+      join(this.#store, 'run'),
       '--storage-driver',
       'vfs',
     ];
@@ -83,11 +89,11 @@ export class Buildah {
     // A `buildah run` that died could leave /dev or /proc bind-mounted inside; deleting through
     // such a mount would delete the machine's own files.
     const mounts = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
-    if (mounts.includes(this.store)) {
-      process.stderr.write(`image: leaving ${this.store} in place: something is still mounted in it\n`);
+    if (mounts.includes(this.#store)) {
+      process.stderr.write(`image: leaving ${this.#store} in place: something is still mounted in it\n`);
       return;
     }
-    await rm(this.store, { recursive: true, force: true });
+    await rm(this.#store, { recursive: true, force: true });
   }
 }
 

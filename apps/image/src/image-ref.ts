@@ -8,13 +8,14 @@ export const IMAGE_REF = DEFAULT_IMAGE;
 
 /** A reference that has no tag to version the image with. */
 export class ImageReferenceError extends Error {
+  readonly reference: string;
+  readonly rule: string;
   override readonly name = 'ImageReferenceError';
 
-  constructor(
-    readonly reference: string,
-    readonly rule: string,
-  ) {
+  constructor(reference: string, rule: string) {
     super(`image reference ${JSON.stringify(reference)}: ${rule}`);
+    this.reference = reference;
+    this.rule = rule;
   }
 }
 

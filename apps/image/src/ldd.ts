@@ -1,12 +1,12 @@
 /** A library the binary needs is missing on this machine, so no image can hold it. */
 export class MissingLibraryError extends Error {
+  /** The library's soname as `ldd` printed it. */
+  readonly library: string;
   override readonly name = 'MissingLibraryError';
 
-  constructor(
-    /** The library's soname as `ldd` printed it. */
-    readonly library: string,
-  ) {
+  constructor(library: string) {
     super(`${library}: ldd reports it "not found"; install it before building the image`);
+    this.library = library;
   }
 }
 

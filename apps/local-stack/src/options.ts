@@ -21,13 +21,14 @@ export interface StackOptions {
 
 /** A bad command-line option. */
 export class StackOptionError extends Error {
+  readonly option: string;
+  readonly rule: string;
   override readonly name = 'StackOptionError';
 
-  constructor(
-    readonly option: string,
-    readonly rule: string,
-  ) {
+  constructor(option: string, rule: string) {
     super(`${option}: ${rule}`);
+    this.option = option;
+    this.rule = rule;
   }
 }
 

@@ -19,14 +19,15 @@ export interface PodEnvSources {
 
 /** An env entry the kubelet could not resolve either, or one this resolver does not know. */
 export class PodEnvError extends Error {
+  /** The env var at fault. */
+  readonly variable: string;
+  readonly rule: string;
   override readonly name = 'PodEnvError';
 
-  constructor(
-    /** The env var at fault. */
-    readonly variable: string,
-    readonly rule: string,
-  ) {
+  constructor(variable: string, rule: string) {
     super(`env ${variable}: ${rule}`);
+    this.variable = variable;
+    this.rule = rule;
   }
 }
 

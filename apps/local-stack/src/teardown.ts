@@ -1,10 +1,10 @@
 /** Steps that undo what was started, run newest first. */
 export class Teardown {
-  private readonly steps: Array<{ what: string; undo: () => Promise<unknown> | unknown }> = [];
+  readonly #steps: Array<{ what: string; undo: () => Promise<unknown> | unknown }> = [];
 
   /** Registers how to undo something that has just started. */
   add(what: string, undo: () => Promise<unknown> | unknown): void {
-    this.steps.push({ what, undo });
+    this.#steps.push({ what, undo });
   }
 
   /**
@@ -13,7 +13,7 @@ export class Teardown {
    */
   async run(): Promise<string[]> {
     const failures: string[] = [];
-    for (let step = this.steps.pop(); step; step = this.steps.pop()) {
+    for (let step = this.#steps.pop(); step; step = this.#steps.pop()) {
       try {
         await step.undo();
       } catch (error) {

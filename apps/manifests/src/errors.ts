@@ -4,14 +4,15 @@
  * The message names the prop (for example `resources.memoryLimitMebibytes`) and the rule.
  */
 export class ManifestPropsError extends Error {
+  /** Path of the offending prop, for example `configMapKeys.userIdHeader`. */
+  readonly field: string;
+  /** The rule that was broken, in words. */
+  readonly rule: string;
   override readonly name = 'ManifestPropsError';
 
-  constructor(
-    /** Path of the offending prop, for example `configMapKeys.userIdHeader`. */
-    readonly field: string,
-    /** The rule that was broken, in words. */
-    readonly rule: string,
-  ) {
+  constructor(field: string, rule: string) {
     super(`${field}: ${rule}`);
+    this.field = field;
+    this.rule = rule;
   }
 }

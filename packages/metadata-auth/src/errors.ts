@@ -5,15 +5,16 @@
  * rule; it never contains a metadata value, which may be a credential.
  */
 export class MetadataValidationError extends Error {
+  /** The flag, env var or field the bad input came from. */
+  readonly setting: string;
+  /** The rule that was broken, in words. */
+  readonly rule: string;
   override readonly name = 'MetadataValidationError';
 
-  constructor(
-    /** The flag, env var or field the bad input came from. */
-    readonly setting: string,
-    /** The rule that was broken, in words. */
-    readonly rule: string,
-  ) {
+  constructor(setting: string, rule: string) {
     super(`${setting}: ${rule}`);
+    this.setting = setting;
+    this.rule = rule;
   }
 }
 
@@ -23,14 +24,15 @@ export class MetadataValidationError extends Error {
  * A call that meets this error fails instead of going out without credentials.
  */
 export class TokenSourceError extends Error {
+  /** Path of the token file. */
+  readonly path: string;
+  /** What is wrong with it, in words. */
+  readonly rule: string;
   override readonly name = 'TokenSourceError';
 
-  constructor(
-    /** Path of the token file. */
-    readonly path: string,
-    /** What is wrong with it, in words. */
-    readonly rule: string,
-  ) {
+  constructor(path: string, rule: string) {
     super(`token file ${path}: ${rule}`);
+    this.path = path;
+    this.rule = rule;
   }
 }

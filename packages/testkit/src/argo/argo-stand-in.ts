@@ -32,6 +32,9 @@ export interface ArgoStandInOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** {@link ArgoStandInOptions} with every default filled in. */
+type ResolvedOptions = Required<Omit<ArgoStandInOptions, 'namespace'>> & { namespace?: string };
+
 interface ListedWorkflow {
   readonly metadata: {
     readonly name?: string;
@@ -48,18 +51,19 @@ interface ListedWorkflow {
  * kube-apiserver only delays it, and Workflows it finished drop out of what it lists.
  */
 export class ArgoStandIn {
-  private stopped = false;
-  private readonly wake = new AbortController();
-  private finished = 0;
-  private readonly loop: Promise<void>;
-  private readonly api: CustomObjectsApi;
+  readonly #kubeConfig: KubeConfig;
+  readonly #options: ResolvedOptions;
+  #stopped = false;
+  readonly #wake = new AbortController();
+  #finished = 0;
+  readonly #loop: Promise<void>;
+  readonly #api: CustomObjectsApi;
 
-  private constructor(
-    private readonly kubeConfig: KubeConfig,
-    private readonly options: Required<Omit<ArgoStandInOptions, 'namespace'>> & { namespace?: string },
-  ) {
-    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
-    this.loop = this.run();
+  private constructor(kubeConfig: KubeConfig, options: ResolvedOptions) {
+    this.#kubeConfig = kubeConfig;
+    this.#options = options;
+    this.#api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#loop = this.#run();
   }
 
   /** Starts looking at once, as `kubeConfig` (which must be allowed to list and patch Workflows). */
@@ -75,49 +79,49 @@ export class ArgoStandIn {
 
   /** How many Workflows it has marked Succeeded. */
   get completed(): number {
-    return this.finished;
+    return this.#finished;
   }
 
   /** Stops looking; resolves once a look in progress has ended. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake.abort();
-    await this.loop;
+    this.#stopped = true;
+    this.#wake.abort();
+    await this.#loop;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      await this.finishDue().catch(this.options.onError);
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      await this.#finishDue().catch(this.#options.onError);
       // Rejects when stop() aborts the wait, which ends the loop at once.
-      await sleep(this.options.pollMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
+      await sleep(this.#options.pollMs, undefined, { signal: this.#wake.signal }).catch(() => undefined);
     }
   }
 
-  private async finishDue(): Promise<void> {
-    const now = this.options.now();
-    for (const { metadata } of await this.active()) {
+  async #finishDue(): Promise<void> {
+    const now = this.#options.now();
+    for (const { metadata } of await this.#active()) {
       const createdAt = Date.parse(metadata.creationTimestamp ?? '');
-      if (this.stopped || Number.isNaN(createdAt) || createdAt + this.options.runMs > now) continue;
+      if (this.#stopped || Number.isNaN(createdAt) || createdAt + this.#options.runMs > now) continue;
       try {
         await markWorkflowSucceeded(
-          this.kubeConfig,
+          this.#kubeConfig,
           metadata.namespace ?? '',
           metadata.name ?? '',
           new Date(now),
         );
-        this.finished += 1;
+        this.#finished += 1;
       } catch (error) {
         // Deleted since the list: nothing left to finish.
-        if (!(error instanceof ApiException && error.code === 404)) this.options.onError(error);
+        if (!(error instanceof ApiException && error.code === 404)) this.#options.onError(error);
       }
     }
   }
 
-  private async active(): Promise<ListedWorkflow[]> {
-    const { api } = this;
+  async #active(): Promise<ListedWorkflow[]> {
+    const api = this.#api;
     // `!=` also matches Workflows without the label; Argo itself labels a running one `false`.
     const labelSelector = `${ARGO_COMPLETED_LABEL}!=true`;
-    const { namespace } = this.options;
+    const { namespace } = this.#options;
     const list = (await (namespace === undefined
       ? api.listClusterCustomObject({ ...ARGO_WORKFLOWS, labelSelector })
       : api.listNamespacedCustomObject({ ...ARGO_WORKFLOWS, namespace, labelSelector }))) as {

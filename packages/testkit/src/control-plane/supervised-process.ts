@@ -14,14 +14,13 @@ wait "$child"`;
 
 /** A server process started by the harness. */
 export class SupervisedProcess {
+  readonly name: string;
   readonly #child: ChildProcess;
   readonly exited: Promise<number | null>;
   #stopping = false;
 
-  private constructor(
-    readonly name: string,
-    child: ChildProcess,
-  ) {
+  private constructor(name: string, child: ChildProcess) {
+    this.name = name;
     this.#child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }

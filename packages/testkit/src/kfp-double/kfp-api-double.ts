@@ -123,15 +123,16 @@ export interface RecordedCall {
 
 /** A setting of the double, or an argument of one of its methods, breaks a rule. */
 export class KfpDoubleConfigError extends Error {
+  /** The option or argument at fault. */
+  readonly setting: string;
+  /** The rule it breaks. */
+  readonly rule: string;
   override readonly name = 'KfpDoubleConfigError';
 
-  constructor(
-    /** The option or argument at fault. */
-    readonly setting: string,
-    /** The rule it breaks. */
-    readonly rule: string,
-  ) {
+  constructor(setting: string, rule: string) {
     super(`${setting}: ${rule}`);
+    this.setting = setting;
+    this.rule = rule;
   }
 }
 
@@ -164,21 +165,20 @@ interface CallProgress {
  * run's Argo Workflow. Other RunService methods answer UNIMPLEMENTED.
  */
 export class KfpApiDouble {
-  private readonly server = new Server();
-  private readonly recorded: RecordedCall[] = [];
-  private readonly created: Run[] = [];
-  private readonly injected: CallFailure[] = [];
-  private readonly waiters = new Set<() => void>();
-  private unavailable = false;
-  private answerDelayMs: number;
-  private boundPort = 0;
+  readonly #settings: Settings;
+  readonly #server = new Server();
+  readonly #recorded: RecordedCall[] = [];
+  readonly #created: Run[] = [];
+  readonly #injected: CallFailure[] = [];
+  readonly #waiters = new Set<() => void>();
+  #unavailable = false;
+  #answerDelayMs: number;
+  #boundPort = 0;
 
-  private constructor(
-    private readonly settings: Settings,
-    answerDelayMs: number,
-  ) {
-    this.answerDelayMs = answerDelayMs;
-    this.server.addService(RunServiceService, { createRun: this.handleCreateRun });
+  private constructor(settings: Settings, answerDelayMs: number) {
+    this.#settings = settings;
+    this.#answerDelayMs = answerDelayMs;
+    this.#server.addService(RunServiceService, { createRun: this.#handleCreateRun });
   }
 
   /**
@@ -190,8 +190,8 @@ export class KfpApiDouble {
       resolveSettings(options),
       checkedDelay('answerDelayMs', options.answerDelayMs ?? 0),
     );
-    double.boundPort = await new Promise<number>((resolve, reject) =>
-      double.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) =>
+    double.#boundPort = await new Promise<number>((resolve, reject) =>
+      double.#server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) =>
         error ? reject(error) : resolve(port),
       ),
     );
@@ -200,38 +200,38 @@ export class KfpApiDouble {
 
   /** The port it listens on. */
   get port(): number {
-    return this.boundPort;
+    return this.#boundPort;
   }
 
   /** `127.0.0.1:<port>`, ready for a grpc-js client. */
   get address(): string {
-    return `127.0.0.1:${this.boundPort}`;
+    return `127.0.0.1:${this.#boundPort}`;
   }
 
   /** Every call so far, oldest first; the array grows as calls arrive. */
   get calls(): readonly RecordedCall[] {
-    return this.recorded;
+    return this.#recorded;
   }
 
   /** Copies of the runs created so far, oldest first (a de-duplicated call adds none). */
   runs(): Run[] {
-    return this.created.map((run) => Run.fromPartial(run));
+    return this.#created.map((run) => Run.fromPartial(run));
   }
 
   /** Resolves with {@link calls} once at least `count` calls have been recorded, or rejects after `timeoutMs`. */
   waitForCalls(count: number, timeoutMs = 10_000): Promise<readonly RecordedCall[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (this.recorded.length < count) return;
-        this.waiters.delete(check);
+        if (this.#recorded.length < count) return;
+        this.#waiters.delete(check);
         clearTimeout(timer);
-        resolve(this.recorded);
+        resolve(this.#recorded);
       };
       const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`KfpApiDouble: ${this.recorded.length} of ${count} calls after ${timeoutMs} ms`));
+        this.#waiters.delete(check);
+        reject(new Error(`KfpApiDouble: ${this.#recorded.length} of ${count} calls after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiters.add(check);
+      this.#waiters.add(check);
       check();
     });
   }
@@ -245,7 +245,7 @@ export class KfpApiDouble {
     if (!Number.isInteger(count) || count < 0) {
       throw new KfpDoubleConfigError('failNext(count)', 'must be a non-negative integer');
     }
-    for (let i = 0; i < count; i += 1) this.injected.push(failure);
+    for (let i = 0; i < count; i += 1) this.#injected.push(failure);
   }
 
   /**
@@ -254,29 +254,29 @@ export class KfpApiDouble {
    * @throws KfpDoubleConfigError when `ms` is not a non-negative finite number.
    */
   setAnswerDelay(ms: number): void {
-    this.answerDelayMs = checkedDelay('setAnswerDelay(ms)', ms);
+    this.#answerDelayMs = checkedDelay('setAnswerDelay(ms)', ms);
   }
 
   /** While set, every call fails with {@link SERVICE_UNAVAILABLE}, before any queued failure. */
   setUnavailable(unavailable: boolean): void {
-    this.unavailable = unavailable;
+    this.#unavailable = unavailable;
   }
 
   /** Stops listening; calls in flight are allowed to finish. */
   close(): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.server.tryShutdown((error) => (error ? reject(error) : resolve())),
+      this.#server.tryShutdown((error) => (error ? reject(error) : resolve())),
     );
   }
 
-  private readonly handleCreateRun = (
+  readonly #handleCreateRun = (
     call: ServerUnaryCall<CreateRunRequest, Run>,
     callback: sendUnaryData<Run>,
   ): void => {
     const progress: CallProgress = { identity: null, workflow: null };
-    this.createRun(call, progress).then(
+    this.#createRun(call, progress).then(
       ({ run, outcome }) => {
-        this.record(call, progress, outcome);
+        this.#record(call, progress, outcome);
         callback(null, run);
       },
       (error: unknown) => {
@@ -284,7 +284,7 @@ export class KfpApiDouble {
           error instanceof KfpStatusError
             ? error
             : internalServerError('KFP API server double failed', errorText(error));
-        this.record(call, progress, { code: failure.code, message: failure.message });
+        this.#record(call, progress, { code: failure.code, message: failure.message });
         callback(failure.toServiceError());
       },
     );
@@ -292,15 +292,15 @@ export class KfpApiDouble {
 
   // The order of checks is KFP's (run_server.go CreateRun, then resource_manager.go CreateRun), so a
   // request that breaks several rules gets the error KFP would give.
-  private async createRun(
+  async #createRun(
     call: ServerUnaryCall<CreateRunRequest, Run>,
     progress: CallProgress,
   ): Promise<{ run: Run; outcome: 'created' | 'deduplicated' }> {
-    this.throwInjectedFailure();
+    this.#throwInjectedFailure();
     const request = call.request.run;
     if (!request?.displayName) throw emptyRunName();
-    const namespace = this.namespaceOf(request.experimentId);
-    const { settings } = this;
+    const namespace = this.#namespaceOf(request.experimentId);
+    const settings = this.#settings;
     if (settings.multiUser) {
       const values: MetadataValues = (key) => metadataValues(call, key);
       const identity = await authenticate(values, settings, settings.reviewer).catch(
@@ -313,22 +313,22 @@ export class KfpApiDouble {
     // holding them together: calls in flight at once all pass the look-up and each creates a
     // Workflow; the run table's primary key (the deterministic run ID) only keeps the first run.
     // The double keeps exactly that gap, so tests see what the real server does.
-    const stored = this.storedRunFor(request);
+    const stored = this.#storedRunFor(request);
     if (stored) return { run: Run.fromPartial(stored), outcome: 'deduplicated' };
-    const run = this.newRun(request);
+    const run = this.#newRun(request);
     if (settings.cluster) {
-      progress.workflow = await this.createWorkflow(settings.cluster, run, namespace);
+      progress.workflow = await this.#createWorkflow(settings.cluster, run, namespace);
     }
-    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
-    const kept = this.store(run);
+    if (this.#answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#answerDelayMs));
+    const kept = this.#store(run);
     return { run: Run.fromPartial(kept), outcome: kept === run ? 'created' : 'deduplicated' };
   }
 
   /** KFP's Workflow creation in ResourceManager.CreateRun, checks in its order; returns the generated name. */
-  private async createWorkflow(cluster: RunCluster, run: Run, namespace: string): Promise<string> {
-    const pipelineName = this.pipelineNameOf(run);
+  async #createWorkflow(cluster: RunCluster, run: Run, namespace: string): Promise<string> {
+    const pipelineName = this.#pipelineNameOf(run);
     if (namespace === '') throw emptyWorkflowNamespace();
-    const owner = run.recurringRunId === '' ? null : await this.scheduledWorkflowOf(cluster, run, namespace);
+    const owner = run.recurringRunId === '' ? null : await this.#scheduledWorkflowOf(cluster, run, namespace);
     const workflow = runWorkflow({
       runId: run.runId,
       displayName: run.displayName,
@@ -352,7 +352,7 @@ export class KfpApiDouble {
    * name, then gets the object; the double reads the name from the display name and counts a
    * missing object, or one with another uid, as a recurring run the table does not hold.
    */
-  private async scheduledWorkflowOf(
+  async #scheduledWorkflowOf(
     cluster: RunCluster,
     run: Run,
     namespace: string,
@@ -380,9 +380,9 @@ export class KfpApiDouble {
    * The name KFP's compiler gives the Workflow: the pipeline's (`pipelines` option, else its ID), or
    * an inline spec's `pipelineInfo.name`; KFP finds no template for a run with neither.
    */
-  private pipelineNameOf(run: Run): string {
+  #pipelineNameOf(run: Run): string {
     const id = run.pipelineVersionReference?.pipelineId ?? '';
-    if (id !== '') return this.settings.pipelines.get(id) ?? id;
+    if (id !== '') return this.#settings.pipelines.get(id) ?? id;
     const inline: unknown = run.pipelineSpec?.pipelineInfo?.name;
     if (typeof inline === 'string' && inline !== '') return inline;
     throw internalServerError(
@@ -391,21 +391,21 @@ export class KfpApiDouble {
     ).wrap(CREATE_RUN_FAILED);
   }
 
-  private throwInjectedFailure(): void {
-    const failure = this.unavailable ? SERVICE_UNAVAILABLE : this.injected.shift();
+  #throwInjectedFailure(): void {
+    const failure = this.#unavailable ? SERVICE_UNAVAILABLE : this.#injected.shift();
     if (failure) throw new KfpStatusError(failure.code, failure.message, failure.message);
   }
 
   /** KFP's GetValidExperimentNamespacePair for a run that names no namespace. */
-  private namespaceOf(experimentId: string): string {
+  #namespaceOf(experimentId: string): string {
     const context = 'Failed to create a run due to invalid experimentId and namespace combination';
     if (experimentId === '') {
-      if (!this.settings.multiUser) return '';
+      if (!this.#settings.multiUser) return '';
       throw invalidInput('Experiment id can not be empty in multi-user mode')
         .wrap(context)
         .wrap(CREATE_RUN_FAILED);
     }
-    const namespace = this.settings.experiments.get(experimentId);
+    const namespace = this.#settings.experiments.get(experimentId);
     if (namespace === undefined) {
       throw resourceNotFound('Experiment', experimentId)
         .wrap(`Failed to fetch namespace from experiment ${experimentId}`)
@@ -417,9 +417,9 @@ export class KfpApiDouble {
   }
 
   /** KFP's GetRunByRecurringRunIDAndDisplayName: only runs of a recurring run are looked up. */
-  private storedRunFor({ recurringRunId, displayName }: Run): Run | undefined {
+  #storedRunFor({ recurringRunId, displayName }: Run): Run | undefined {
     if (recurringRunId === '') return undefined;
-    return this.created.find(
+    return this.#created.find(
       (run) => run.recurringRunId === recurringRunId && run.displayName === displayName,
     );
   }
@@ -428,21 +428,21 @@ export class KfpApiDouble {
    * KFP's RunStore.CreateRun: inserts the run, or, when a run of a recurring run collides on the run
    * ID, returns the run already stored (its "duplicate key" path).
    */
-  private store(run: Run): Run {
+  #store(run: Run): Run {
     const existing =
-      run.recurringRunId === '' ? undefined : this.created.find((other) => other.runId === run.runId);
+      run.recurringRunId === '' ? undefined : this.#created.find((other) => other.runId === run.runId);
     if (existing) return existing;
-    this.created.push(run);
+    this.#created.push(run);
     return run;
   }
 
-  private newRun(request: Run): Run {
-    const now = toTimestamp(this.settings.now());
+  #newRun(request: Run): Run {
+    const now = toTimestamp(this.#settings.now());
     return Run.fromPartial({
       ...request,
       runId: request.runId || runIdFor(request),
       storageState: Run_StorageState.AVAILABLE,
-      serviceAccount: request.serviceAccount || this.settings.defaultServiceAccount,
+      serviceAccount: request.serviceAccount || this.#settings.defaultServiceAccount,
       createdAt: now,
       scheduledAt: now,
       state: RuntimeState.PENDING,
@@ -450,21 +450,17 @@ export class KfpApiDouble {
     });
   }
 
-  private record(
-    call: ServerUnaryCall<CreateRunRequest, Run>,
-    progress: CallProgress,
-    outcome: CallOutcome,
-  ): void {
-    this.recorded.push({
+  #record(call: ServerUnaryCall<CreateRunRequest, Run>, progress: CallProgress, outcome: CallOutcome): void {
+    this.#recorded.push({
       method: 'CreateRun',
       request: call.request,
       identity: progress.identity,
       metadataKeys: Object.keys(call.metadata.getMap()).sort(),
       outcome,
       workflow: progress.workflow,
-      at: this.settings.now(),
+      at: this.#settings.now(),
     });
-    for (const waiter of [...this.waiters]) waiter();
+    for (const waiter of [...this.#waiters]) waiter();
   }
 }
 

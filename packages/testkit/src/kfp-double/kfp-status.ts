@@ -15,17 +15,19 @@ export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
  * puts in the status details for UIs; `wrap` keeps it, as KFP does.
  */
 export class KfpStatusError extends Error {
+  /** gRPC status code. */
+  readonly code: status;
+  /** The internal chain KFP sends as the status message. */
+  override readonly message: string;
+  /** The external message KFP sends in the google.rpc.Status details. */
+  readonly external: string;
   override readonly name = 'KfpStatusError';
 
-  constructor(
-    /** gRPC status code. */
-    readonly code: status,
-    /** The internal chain KFP sends as the status message. */
-    override readonly message: string,
-    /** The external message KFP sends in the google.rpc.Status details. */
-    readonly external: string,
-  ) {
+  constructor(code: status, message: string, external: string) {
     super(message);
+    this.code = code;
+    this.message = message;
+    this.external = external;
   }
 
   /** The same error with one more layer of context in front, as `util.Wrap` does in KFP. */

@@ -3,13 +3,13 @@ import type { AccessDecision, AccessRequest, AccessReviewer, TokenReviewResult }
 
 /** {@link AccessReviewer} backed by a real kube-apiserver's TokenReview and SubjectAccessReview APIs. */
 export class KubeAccessReviewer implements AccessReviewer {
-  private readonly authentication: AuthenticationV1Api;
-  private readonly authorization: AuthorizationV1Api;
+  readonly #authentication: AuthenticationV1Api;
+  readonly #authorization: AuthorizationV1Api;
 
   /** Reviews with the credentials of `kubeConfig`, which must be allowed to create both reviews. */
   constructor(kubeConfig: KubeConfig) {
-    this.authentication = kubeConfig.makeApiClient(AuthenticationV1Api);
-    this.authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
+    this.#authentication = kubeConfig.makeApiClient(AuthenticationV1Api);
+    this.#authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
   }
 
   /** A reviewer using the kubeconfig file at `path` (its current context). */
@@ -20,7 +20,7 @@ export class KubeAccessReviewer implements AccessReviewer {
   }
 
   async tokenReview(token: string, audiences: readonly string[]): Promise<TokenReviewResult> {
-    const review = await this.authentication.createTokenReview({
+    const review = await this.#authentication.createTokenReview({
       body: {
         apiVersion: 'authentication.k8s.io/v1',
         kind: 'TokenReview',
@@ -36,7 +36,7 @@ export class KubeAccessReviewer implements AccessReviewer {
   }
 
   async subjectAccessReview({ user, ...resourceAttributes }: AccessRequest): Promise<AccessDecision> {
-    const review = await this.authorization.createSubjectAccessReview({
+    const review = await this.#authorization.createSubjectAccessReview({
       body: {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SubjectAccessReview',

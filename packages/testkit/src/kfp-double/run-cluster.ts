@@ -30,15 +30,15 @@ const WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflow
  * see in a cluster.
  */
 export class KubeRunCluster implements RunCluster {
-  private readonly custom: CustomObjectsApi;
+  readonly #custom: CustomObjectsApi;
 
   constructor(kubeConfig: KubeConfig) {
-    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   async getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflowObject | null> {
     try {
-      return (await this.custom.getNamespacedCustomObject({
+      return (await this.#custom.getNamespacedCustomObject({
         ...SCHEDULED_WORKFLOWS,
         namespace,
         name,
@@ -51,7 +51,7 @@ export class KubeRunCluster implements RunCluster {
 
   async createWorkflow(namespace: string, workflow: RunWorkflowObject): Promise<CreatedWorkflow> {
     try {
-      return (await this.custom.createNamespacedCustomObject({
+      return (await this.#custom.createNamespacedCustomObject({
         ...WORKFLOWS,
         namespace,
         body: workflow,

@@ -13,39 +13,43 @@ export type AnsweredReview =
   | { readonly kind: 'TokenReview'; readonly token: string; readonly audiences: readonly string[] }
   | { readonly kind: 'SubjectAccessReview'; readonly request: AccessRequest };
 
+/** What a {@link StaticAccessReviewer} answers from. */
+interface StaticTables {
+  /** Bearer token to user name. */
+  readonly tokens?: Readonly<Record<string, string>>;
+  readonly grants?: readonly StaticGrant[];
+}
+
 /**
  * An {@link AccessReviewer} answering from fixed tables, for tests that need no kube-apiserver:
  * known tokens authenticate as their user for whatever audiences were asked; a SubjectAccessReview
  * is allowed when a grant matches, and denied with an empty reason otherwise, as RBAC does.
  */
 export class StaticAccessReviewer implements AccessReviewer {
-  private readonly answered: AnsweredReview[] = [];
+  readonly #tables: StaticTables;
+  readonly #answered: AnsweredReview[] = [];
 
-  constructor(
-    private readonly tables: {
-      /** Bearer token to user name. */
-      readonly tokens?: Readonly<Record<string, string>>;
-      readonly grants?: readonly StaticGrant[];
-    } = {},
-  ) {}
+  constructor(tables: StaticTables = {}) {
+    this.#tables = tables;
+  }
 
   /** Every review answered so far, oldest first. */
   get reviews(): readonly AnsweredReview[] {
-    return this.answered;
+    return this.#answered;
   }
 
   async tokenReview(token: string, audiences: readonly string[]): Promise<TokenReviewResult> {
-    this.answered.push({ kind: 'TokenReview', token, audiences });
-    const user = this.tables.tokens?.[token];
+    this.#answered.push({ kind: 'TokenReview', token, audiences });
+    const user = this.#tables.tokens?.[token];
     return user === undefined
       ? { authenticated: false, error: 'invalid bearer token' }
       : { authenticated: true, user, audiences };
   }
 
   async subjectAccessReview(request: AccessRequest): Promise<AccessDecision> {
-    this.answered.push({ kind: 'SubjectAccessReview', request });
+    this.#answered.push({ kind: 'SubjectAccessReview', request });
     const onRuns = request.group === RUNS_RESOURCE.group && request.resource === RUNS_RESOURCE.resource;
-    const allowed = (this.tables.grants ?? []).some(
+    const allowed = (this.#tables.grants ?? []).some(
       (grant) =>
         onRuns &&
         grant.user === request.user &&
