@@ -97,7 +97,8 @@ export class Controller implements CacheEvents {
     log.info({ ms: this.#now() - started, scheduledWorkflows: [...caches.keys()].length }, 'caches synced');
     this.#running = true;
     const resync = setInterval(() => {
-      for (const key of caches.keys()) this.#enqueue(key);
+      for (const key of caches.keys()) this.queue.addResync(key);
+      this.#updateQueueSize();
     }, this.#deps.resyncIntervalMs);
     const workers = Array.from({ length: this.#deps.workers ?? DEFAULT_WORKERS }, () =>
       this.#work(caches, reconciler, signal),

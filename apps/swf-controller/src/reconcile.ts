@@ -54,6 +54,15 @@ export interface Caches {
   /** The cached Workflows labelled as made by the ScheduledWorkflow `key`, in its namespace. */
   workflowsOf(key: ObjectKey): readonly ArgoWorkflow[];
   /**
+   * Resolves true once `found` holds for the cached Workflows of `key` (now, or as the informer
+   * delivers them), or false after `timeoutMs`.
+   */
+  waitForWorkflows(
+    key: ObjectKey,
+    found: (workflows: readonly ArgoWorkflow[]) => boolean,
+    timeoutMs: number,
+  ): Promise<boolean>;
+  /**
    * Records an object this controller has just written: reads return it until the informer delivers
    * it, and its update event is known as this controller's own and does not trigger a reconcile.
    */

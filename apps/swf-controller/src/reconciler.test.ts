@@ -70,7 +70,7 @@ const deadlineExceeded = () =>
   Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: status.DEADLINE_EXCEEDED });
 
 /** Collaborators recorded as the reconciler uses them. */
-function harness(initial: ScheduledWorkflow, nowMs = T0) {
+function harness(initial: ScheduledWorkflow, nowMs = T0, options: { recordRunEvents?: boolean } = {}) {
   const state = {
     cached: initial as ScheduledWorkflow | undefined,
     stored: initial,
@@ -88,6 +88,7 @@ function harness(initial: ScheduledWorkflow, nowMs = T0) {
   const caches: Caches = {
     scheduledWorkflow: (key) => ownWrites.resolve(key, state.cached),
     workflowsOf: () => state.workflows,
+    waitForWorkflows: async (_key, found) => found(state.workflows),
     wrote: (written) => ownWrites.record(written),
   };
   const reconciler = new ScheduledWorkflowReconciler({
@@ -134,6 +135,7 @@ function harness(initial: ScheduledWorkflow, nowMs = T0) {
     now: () => state.now,
     newRunId: () => 'run-uuid',
     createRunGraceMs: GRACE_MS,
+    recordRunEvents: options.recordRunEvents ?? false,
   });
   return { state, reconcile: (signal?: AbortSignal) => reconciler.reconcile(KEY, log, signal) };
 }
@@ -151,6 +153,12 @@ describe('ScheduledWorkflowReconciler', () => {
       lastWorkflowIndex: 1,
     });
     expect(result.requeueAtMs).toBe(Date.parse('2026-03-01T11:00:00Z'));
+    expect(state.events).toEqual([]);
+  });
+
+  it('records a Normal event per run only when asked (--recordRunEvents)', async () => {
+    const { state, reconcile } = harness(swf(), T0, { recordRunEvents: true });
+    await reconcile();
     expect(state.events.map((e) => [e.type, e.reason])).toEqual([['Normal', 'Synced']]);
   });
 

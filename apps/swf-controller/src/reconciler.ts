@@ -9,6 +9,8 @@ import {
   formatKubeTime,
   LABEL_ARGO_COMPLETED,
   lastIndex,
+  needsStatusWrite,
+  nextIndex,
   nextResourceName,
   nextRunWorkflow,
   type ScheduledWorkflow,
@@ -16,7 +18,6 @@ import {
   type SpecProblem,
   type StatusInputs,
   shouldBlockV1,
-  statusChanged,
   type V1BlockSettings,
   workflowRuns,
 } from './domain/index.js';
@@ -32,6 +33,9 @@ import type { Caches, ObjectKey, ReconcileResult, Reconciler } from './reconcile
 
 /** Condition reason when a run could not be submitted (retried with backoff). */
 export const SUBMIT_FAILED_REASON = 'SubmitFailed';
+
+/** Longest wait for a run's Workflow to reach the cache before the status write that records the run. */
+const RUN_WORKFLOW_WAIT_MS = 500;
 
 /** Status writes retried after a 409 Conflict, each from a fresh read. */
 const CONFLICT_RETRIES = 5;
@@ -50,6 +54,8 @@ export interface ReconcilerDeps {
   readonly newRunId?: () => string;
   /** Test hook called as a submit passes each step; fault tests crash the process there. */
   readonly onSubmitStep?: (step: SubmitStep) => void;
+  /** Record a Normal event for every run started (`--recordRunEvents`). @default false */
+  readonly recordRunEvents?: boolean;
   /**
    * After a `CreateRun` without an answer, how long no new call starts for that run unless its
    * Workflow appears (`--createRunGraceSeconds`). @default 60000
@@ -166,7 +172,12 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     const after = nextScheduledEpoch(withLastTriggered(swf, scheduledEpoch), 0, this.#deps.zone);
     await this.#writeStatus(
       swf,
-      { ...base, submitted: true, scheduledEpoch, nextScheduledEpochAfterSubmit: after },
+      {
+        ...(await this.#historyWithRun(key, swf)),
+        submitted: true,
+        scheduledEpoch,
+        nextScheduledEpochAfterSubmit: after,
+      },
       log,
     );
     this.#deps.onSubmitStep?.('after-status');
@@ -221,11 +232,14 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       operation('error');
       throw error;
     }
-    this.#deps.events.normal(
-      swf,
-      EventReason.Synced,
-      `submitted run ${runName} scheduled at ${formatKubeTime(scheduledEpoch)}`,
-    );
+    // A write per run: at the top of the hour, as many writes again as the status writes.
+    if (this.#deps.recordRunEvents) {
+      this.#deps.events.normal(
+        swf,
+        EventReason.Synced,
+        `submitted run ${runName} scheduled at ${formatKubeTime(scheduledEpoch)}`,
+      );
+    }
     return 'submitted';
   }
 
@@ -256,6 +270,31 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     return undefined;
   }
 
+  /**
+   * The history for the status write that records a run, with that run in it. Its Workflow reaches
+   * the cache within milliseconds of its creation, usually before this write; waiting for it (at
+   * most {@link RUN_WORKFLOW_WAIT_MS}) lets this one write show the run as active, where a write of
+   * the history alone would follow otherwise.
+   */
+  async #historyWithRun(
+    key: ObjectKey,
+    swf: ScheduledWorkflow,
+  ): Promise<Pick<StatusInputs, 'active' | 'completed'>> {
+    const { caches } = this.#deps;
+    await caches.waitForWorkflows(
+      key,
+      (workflows) => nextRunWorkflow(swf, workflows) !== undefined,
+      RUN_WORKFLOW_WAIT_MS,
+    );
+    // Selected as for the status being written, whose last index is this run's (maxHistory counts from it).
+    const recorded = {
+      ...swf,
+      status: { ...swf.status, trigger: { ...swf.status?.trigger, lastWorkflowIndex: nextIndex(swf) } },
+    };
+    const runs = workflowRuns(recorded, caches.workflowsOf(key));
+    return { active: runs.active, completed: runs.completed };
+  }
+
   /** Records a spec that cannot run: `Error` condition, a Warning event, no retry until it changes. */
   async #invalid(
     swf: ScheduledWorkflow,
@@ -279,7 +318,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     let current = swf;
     for (let attempt = 0; ; attempt++) {
       const { status, labels } = computeStatus(current, inputs);
-      if (!statusChanged(current, status, labels)) return;
+      if (!needsStatusWrite(current, status, labels, Math.floor(this.#now() / 1000))) return;
       const started = performance.now();
       try {
         const written = await this.#deps.kubeApi.replaceScheduledWorkflow({

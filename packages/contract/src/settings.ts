@@ -212,6 +212,15 @@ export const SETTINGS = [
     added: true,
   },
   {
+    name: 'recordRunEvents',
+    flag: true,
+    env: 'RECORD_RUN_EVENTS',
+    kind: 'bool',
+    default: 'false',
+    help: 'Record a Normal event for every run started: one more Kubernetes write per run. Warning events are always recorded.',
+    added: true,
+  },
+  {
     name: 'leaderElect',
     flag: true,
     env: 'LEADER_ELECT',

@@ -94,6 +94,7 @@ export async function runController(config: Config, options: RunOptions): Promis
     v1Block: config.v1Block,
     onSubmitStep: crashHook(config.faultCrashAt),
     createRunGraceMs: config.createRunGraceSeconds * 1000,
+    recordRunEvents: config.recordRunEvents,
   });
   try {
     if (!config.leaderElect) {

@@ -50,6 +50,8 @@ export interface Config {
   readonly createRunGraceSeconds: number;
   /** Empty when no token is to be sent. */
   readonly apiTokenFile: string;
+  /** Record a Normal event for every run started. */
+  readonly recordRunEvents: boolean;
   readonly leaderElect: boolean;
   /** Namespace of the leader-election Lease: `NAMESPACE_SELF`, else the pod's, else the watched one, else `kubeflow`. */
   readonly leaseNamespace: string;
@@ -215,6 +217,7 @@ export function resolveConfig(
     createRunTimeoutSeconds: values.createRunTimeoutSeconds,
     createRunGraceSeconds: values.createRunGraceSeconds,
     apiTokenFile: values.apiTokenFile,
+    recordRunEvents: values.recordRunEvents,
     leaderElect: values.leaderElect,
     leaseNamespace: values.namespaceSelf || host.podNamespace?.trim() || namespace || 'kubeflow',
     zone: resolveZone(values.cronScheduleTimezone, label('cronScheduleTimezone')),

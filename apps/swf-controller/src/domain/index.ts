@@ -46,9 +46,9 @@ export {
   type ComputedStatus,
   computeStatus,
   INVALID_SPEC_REASON,
+  needsStatusWrite,
   type SpecProblem,
   type StatusInputs,
-  statusChanged,
 } from './status.js';
 export { StrftimePatternError, strftime } from './strftime.js';
 export * from './types.js';

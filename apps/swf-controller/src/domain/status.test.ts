@@ -1,4 +1,4 @@
-import { computeStatus, type StatusInputs, statusChanged } from './status.js';
+import { computeStatus, needsStatusWrite, type StatusInputs } from './status.js';
 import type { ScheduledWorkflow, WorkflowStatus } from './types.js';
 
 const HOUR = 3600;
@@ -185,7 +185,9 @@ describe('computeStatus', () => {
   });
 });
 
-describe('statusChanged', () => {
+describe('needsStatusWrite', () => {
+  /** Before the stored next fire time (10:00): nothing is due yet. */
+  const NOW = 9 * HOUR;
   const swf: ScheduledWorkflow = {
     metadata: { name: 'cron', labels: { team: 'a' } },
     spec: { enabled: true, trigger: { cronSchedule: { cron: '0 * * * * *' } } },
@@ -199,7 +201,7 @@ describe('statusChanged', () => {
 
   it('is false when the same status is computed again', () => {
     const again = computeStatus(stored, inputs({ active: [STATUS1] }));
-    expect(statusChanged(stored, again.status, again.labels)).toBe(false);
+    expect(needsStatusWrite(stored, again.status, again.labels, NOW)).toBe(false);
   });
 
   it('is false when the stored status differs only in key order and empty fields', () => {
@@ -220,16 +222,16 @@ describe('statusChanged', () => {
         })),
       },
     };
-    expect(statusChanged(readBack, first.status, first.labels)).toBe(false);
+    expect(needsStatusWrite(readBack, first.status, first.labels, NOW)).toBe(false);
   });
 
   it.each([
     ['a new condition', inputs({ active: [STATUS1], error: { field: 'f', rule: 'r' } })],
-    ['a new run in the history', inputs({ active: [STATUS1, STATUS2] })],
-    ['a moved trigger', inputs({ active: [STATUS1], scheduledEpoch: 11 * HOUR })],
+    ['a run started (new index and last time)', inputs({ active: [STATUS1], submitted: true })],
+    ['a next fire time moved to the future', inputs({ active: [STATUS1], scheduledEpoch: 11 * HOUR })],
   ])('is true for %s', (_case, next) => {
     const computed = computeStatus(stored, next);
-    expect(statusChanged(stored, computed.status, computed.labels)).toBe(true);
+    expect(needsStatusWrite(stored, computed.status, computed.labels, NOW)).toBe(true);
   });
 
   it.each([
@@ -237,10 +239,29 @@ describe('statusChanged', () => {
     ['a removed label', { [ENABLED_LABEL]: 'true', [STATUS_LABEL]: 'Enabled' }],
     ['an added empty label', { ...first.labels, extra: '' }],
   ])('is true for %s', (_case, labels) => {
-    expect(statusChanged(stored, first.status, labels)).toBe(true);
+    expect(needsStatusWrite(stored, first.status, labels, NOW)).toBe(true);
   });
 
   it('is true for a resource that has never had a status', () => {
-    expect(statusChanged(swf, first.status, first.labels)).toBe(true);
+    expect(needsStatusWrite(swf, first.status, first.labels, NOW)).toBe(true);
+  });
+
+  it('is false for a change of the history alone: the next write brings it up to date', () => {
+    const computed = computeStatus(stored, inputs({ active: [STATUS1, STATUS2], completed: [STATUS3] }));
+    expect(needsStatusWrite(stored, computed.status, computed.labels, NOW)).toBe(false);
+  });
+
+  it('is false when a due next fire time moves to a later due time (held back, noCatchup)', () => {
+    const held = computeStatus(stored, inputs({ active: [STATUS1], scheduledEpoch: 10 * HOUR + 2 * MINUTE }));
+    expect(needsStatusWrite(stored, held.status, held.labels, 11 * HOUR)).toBe(false);
+  });
+
+  it('is true when the stored next fire time is still ahead, or a due one moves ahead', () => {
+    const moved = computeStatus(
+      stored,
+      inputs({ active: [STATUS1], scheduledEpoch: 10 * HOUR + 2 * MINUTE }),
+    );
+    expect(needsStatusWrite(stored, moved.status, moved.labels, 10 * HOUR + MINUTE)).toBe(true);
+    expect(needsStatusWrite(stored, moved.status, moved.labels, NOW)).toBe(true);
   });
 });

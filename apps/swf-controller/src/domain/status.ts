@@ -185,20 +185,39 @@ function sameLabels(
 }
 
 /**
- * Whether writing `status` and `labels` would change `swf`: its conditions, history, trigger or
- * labels differ. Upstream compares conditions, history and labels only; the trigger is compared too
- * so that `nextTriggeredTime` stays current.
+ * Whether `status` and `labels` are worth a write to `swf` at `nowEpoch`: its conditions, labels or
+ * trigger differ, with two changes left for the next write that happens anyway.
+ *
+ * - The history alone. A Workflow appearing and then finishing would otherwise cost two more writes
+ *   per run; the history is brought up to date with every write (each run started, each condition
+ *   change), and the Workflows themselves are live in the cluster.
+ * - `nextTriggeredTime` alone when it was due already and still is: a schedule held back by
+ *   `maxConcurrency` with `noCatchup` moves it to the latest missed tick at every pass, which would be
+ *   a write per resync for every blocked resource. A time in the future is always written.
+ *
+ * Upstream writes on conditions, history and labels; the trigger is compared here too, so that
+ * `nextTriggeredTime` is right for every schedule that is waiting for its next tick.
  */
-export function statusChanged(
+export function needsStatusWrite(
   swf: ScheduledWorkflow,
   status: ScheduledWorkflowStatus,
   labels: Readonly<Record<string, string>>,
+  nowEpoch: number,
 ): boolean {
   const old = swf.status ?? {};
-  return (
-    !sameJson(old.conditions, status.conditions) ||
-    !sameJson(old.workflowHistory, status.workflowHistory) ||
-    !sameJson(old.trigger, status.trigger) ||
-    !sameLabels(swf.metadata.labels, labels)
-  );
+  if (!sameJson(old.conditions, status.conditions) || !sameLabels(swf.metadata.labels, labels)) return true;
+  const before = old.trigger ?? {};
+  const after = status.trigger ?? {};
+  if (sameJson(before, after)) return false;
+  const { nextTriggeredTime: beforeNext, ...beforeRest } = before;
+  const { nextTriggeredTime: afterNext, ...afterRest } = after;
+  if (!sameJson(beforeRest, afterRest)) return true;
+  return !(isDue(beforeNext, nowEpoch) && isDue(afterNext, nowEpoch));
+}
+
+/** A time that has come (not after `nowEpoch`). */
+function isDue(time: string | undefined, nowEpoch: number): boolean {
+  if (time === undefined) return false;
+  const ms = Date.parse(time);
+  return !Number.isNaN(ms) && ms / 1000 <= nowEpoch;
 }

@@ -40,6 +40,8 @@ export class InformerCaches implements Caches {
   readonly #workflows: ResilientInformer<ArgoWorkflow>;
   readonly #index = new WorkflowIndex();
   readonly #ownWrites = new OwnWrites();
+  /** Checks of `waitForWorkflows` callers, by owner key, run as that owner's Workflows change. */
+  readonly #workflowWaiters = new Map<ObjectKey, Set<() => void>>();
 
   constructor(deps: InformerCachesDeps, events: CacheEvents) {
     const { kubeConfig, kubeApi, namespace, log, metrics } = deps;
@@ -63,9 +65,9 @@ export class InformerCaches implements Caches {
       onError: () => metrics.informerRestarts.inc({ resource: SWF_PLURAL }),
     });
     const reportOwner = (owner: ObjectKey | null) => {
-      if (owner !== null && this.#swfs.get(parseKey(owner).name, parseKey(owner).namespace)) {
-        events.ownedWorkflowChanged(owner);
-      }
+      if (owner === null) return;
+      for (const check of [...(this.#workflowWaiters.get(owner) ?? [])]) check();
+      if (this.#swfs.get(parseKey(owner).name, parseKey(owner).namespace)) events.ownedWorkflowChanged(owner);
     };
     this.#workflows = new ResilientInformer<ArgoWorkflow>({
       kubeConfig,
@@ -102,6 +104,29 @@ export class InformerCaches implements Caches {
 
   workflowsOf(key: ObjectKey): readonly ArgoWorkflow[] {
     return this.#index.ownedBy(key);
+  }
+
+  waitForWorkflows(
+    key: ObjectKey,
+    found: (workflows: readonly ArgoWorkflow[]) => boolean,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    if (found(this.workflowsOf(key))) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiters = this.#workflowWaiters.get(key) ?? new Set<() => void>();
+      this.#workflowWaiters.set(key, waiters);
+      const finish = (result: boolean) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        if (waiters.size === 0) this.#workflowWaiters.delete(key);
+        resolve(result);
+      };
+      const check = () => {
+        if (found(this.workflowsOf(key))) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      waiters.add(check);
+    });
   }
 
   wrote(swf: ScheduledWorkflow): void {

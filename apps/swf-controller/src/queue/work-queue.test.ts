@@ -105,6 +105,47 @@ describe('WorkQueue', () => {
     expect(queue.addRateLimited('a', timers.now)).toBe(1_000);
   });
 
+  describe('the resync', () => {
+    it('hands out resync keys only after every key added otherwise', async () => {
+      const { queue } = setup();
+      for (const key of ['r1', 'r2', 'r3']) queue.addResync(key);
+      queue.add('due');
+      queue.addResync('r4');
+      queue.add('event');
+      expect(await drain(queue)).toEqual(['due', 'event', 'r1', 'r2', 'r3', 'r4']);
+    });
+
+    it('moves a resync key ahead when an event adds it', async () => {
+      const { queue } = setup();
+      queue.addResync('a');
+      queue.addResync('b');
+      queue.add('b');
+      expect(await drain(queue)).toEqual(['b', 'a']);
+      expect(queue.length).toBe(0);
+    });
+
+    it('skips a key being worked on, and keeps a pending fire time', async () => {
+      const { queue, timers } = setup();
+      queue.add('busy');
+      const busy = (await queue.get()) as string;
+      queue.addResync('busy');
+      queue.done(busy);
+      expect(queue.length).toBe(0);
+      queue.addAfter('later', 5_000, timers.now);
+      queue.addResync('later');
+      expect(await drain(queue)).toEqual(['later']);
+      timers.advance(5_000);
+      expect(await drain(queue)).toEqual(['later']);
+    });
+
+    it('wakes a waiting worker', async () => {
+      const { queue } = setup();
+      const waiting = queue.get();
+      queue.addResync('a');
+      await expect(waiting).resolves.toBe('a');
+    });
+  });
+
   describe('a key backing off after a failure', () => {
     /** Fails `key` as a worker would: get it, back it off, then finish. */
     async function fail(queue: WorkQueue, key: string, now: number): Promise<number> {
@@ -120,6 +161,7 @@ describe('WorkQueue', () => {
       await fail(queue, 'a', timers.now);
       expect(queue.isBackingOff('a')).toBe(true);
       queue.add('a');
+      queue.addResync('a');
       queue.addAfter('a', 10, timers.now);
       timers.advance(999);
       queue.add('a');

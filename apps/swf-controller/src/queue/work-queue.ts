@@ -30,12 +30,18 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Unlike client-go's, a key that is backing off stays backing off: `add` and `addAfter` leave its
  * retry where it is, so neither events (the status write that records the failure comes back as
  * one) nor the periodic resync shorten the backoff; only `expedite` does, for a changed spec.
+ *
+ * Keys come out in two classes: those added by events and due times first, those added by the
+ * periodic resync (`addResync`) only when no other key waits, so a resync of every key never
+ * delays a key whose fire time has come.
  */
 export class WorkQueue {
   readonly #base: number;
   readonly #max: number;
   readonly #timers: Timers;
   readonly #ready = new Set<string>(); // insertion order is FIFO order
+  /** Keys the resync added, handed out only when `#ready` is empty. */
+  readonly #resync = new Set<string>();
   readonly #processing = new Set<string>();
   readonly #dirty = new Set<string>();
   /** Pending delayed adds; `backoff` marks a retry after a failure. */
@@ -52,7 +58,7 @@ export class WorkQueue {
 
   /** Keys waiting to be worked on now. */
   get length(): number {
-    return this.#ready.size;
+    return this.#ready.size + this.#resync.size;
   }
 
   /** Keys waiting for a delayed add. */
@@ -69,12 +75,29 @@ export class WorkQueue {
       return;
     }
     if (this.#ready.has(key)) return;
+    this.#resync.delete(key);
     const waiter = this.#waiters.shift();
     if (waiter) {
       this.#processing.add(key);
       waiter(key);
     } else {
       this.#ready.add(key);
+    }
+  }
+
+  /**
+   * Queues `key` for the periodic resync: after every key added otherwise, and not at all while it
+   * is waiting, being worked on, backing off, or due later anyway (its pending delayed add stays).
+   */
+  addResync(key: string): void {
+    if (this.#shutDown || this.isBackingOff(key) || this.#processing.has(key)) return;
+    if (this.#ready.has(key) || this.#resync.has(key)) return;
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      this.#processing.add(key);
+      waiter(key);
+    } else {
+      this.#resync.add(key);
     }
   }
 
@@ -134,9 +157,10 @@ export class WorkQueue {
   /** Waits for the next key; `null` once the queue is shut down. Call `done` when finished. */
   get(): Promise<string | null> {
     if (this.#shutDown) return Promise.resolve(null);
-    const first = this.#ready.values().next();
-    if (!first.done) {
-      this.#ready.delete(first.value);
+    for (const waiting of [this.#ready, this.#resync]) {
+      const first = waiting.values().next();
+      if (first.done) continue;
+      waiting.delete(first.value);
       this.#processing.add(first.value);
       return Promise.resolve(first.value);
     }
@@ -155,6 +179,7 @@ export class WorkQueue {
     for (const { handle } of this.#delayed.values()) this.#timers.clearTimeout(handle);
     this.#delayed.clear();
     this.#ready.clear();
+    this.#resync.clear();
     for (const waiter of this.#waiters) waiter(null);
     this.#waiters = [];
   }
