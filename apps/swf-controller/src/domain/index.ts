@@ -8,6 +8,7 @@ export {
   type ArgoWorkflow,
   type ArgoWorkflowStatus,
 } from './argo.js';
+export { scheduledWorkflowAsCached, workflowAsCached } from './cached.js';
 export { RunRequestError, ScheduledWorkflowSpecError, WorkflowSpecError } from './errors.js';
 export { formatGoTime, formatKubeTime, RFC3339_LAYOUT } from './go-time-format.js';
 export { nextRunWorkflow, type WorkflowRuns, workflowRuns, workflowStatusFromWorkflow } from './history.js';

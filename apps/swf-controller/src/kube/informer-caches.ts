@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ARGO_GROUP, ARGO_VERSION, ARGO_WORKFLOW_PLURAL, type ArgoWorkflow } from '../domain/argo.js';
+import { scheduledWorkflowAsCached, workflowAsCached } from '../domain/cached.js';
 import { OWNED_WORKFLOW_SELECTOR } from '../domain/labels.js';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from '../domain/types.js';
 import type { Logger } from '../log.js';
@@ -54,6 +55,7 @@ export class InformerCaches implements Caches {
       kubeConfig,
       path: collectionPath(SWF_GROUP, SWF_VERSION, SWF_PLURAL, namespace),
       list: () => kubeApi.listScheduledWorkflows(namespace),
+      transform: scheduledWorkflowAsCached,
       log,
       onAdd: changed,
       onUpdate: changed,
@@ -74,6 +76,7 @@ export class InformerCaches implements Caches {
       path: collectionPath(ARGO_GROUP, ARGO_VERSION, ARGO_WORKFLOW_PLURAL, namespace),
       list: () => kubeApi.listWorkflows(namespace, OWNED_WORKFLOW_SELECTOR),
       labelSelector: OWNED_WORKFLOW_SELECTOR,
+      transform: workflowAsCached,
       log,
       onAdd: (wf) => reportOwner(this.#index.upsert(wf)),
       onUpdate: (wf) => reportOwner(this.#index.upsert(wf)),

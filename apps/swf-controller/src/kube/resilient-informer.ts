@@ -2,7 +2,8 @@ import {
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  makeInformer,
+  ListWatch,
+  Watch,
 } from '@kubernetes/client-node';
 import { errorText } from '../error-text.js';
 import type { Logger } from '../log.js';
@@ -23,6 +24,11 @@ export interface ResilientInformerOptions<T extends CachedObject> {
   /** Lists the collection (with the same label selector). */
   readonly list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
   readonly labelSelector?: string;
+  /**
+   * Applied to every object before it is cached (listed or watched), to keep only what is read.
+   * @default keeps objects as sent
+   */
+  readonly transform?: (obj: T) => T;
   readonly log: Logger;
   /** First restart delay after an error; doubles per consecutive error. @default 250 */
   readonly baseBackoffMs?: number;
@@ -46,7 +52,7 @@ export interface ResilientInformerOptions<T extends CachedObject> {
  */
 export class ResilientInformer<T extends CachedObject> {
   readonly #options: ResilientInformerOptions<T>;
-  readonly #informer: ReturnType<typeof makeInformer<KubernetesObject>>;
+  readonly #informer: ListWatch<KubernetesObject>;
   #synced = false;
   #syncWaiters: Array<() => void> = [];
   #consecutiveErrors = 0;
@@ -57,19 +63,21 @@ export class ResilientInformer<T extends CachedObject> {
 
   constructor(options: ResilientInformerOptions<T>) {
     this.#options = options;
+    const { transform } = options;
     const list = async () => {
       const result = await options.list();
       // The informer fills its cache synchronously right after this promise settles; a macrotask
       // runs after that, so the cache is complete when `synced` is set.
       setImmediate(() => this.#markSynced());
-      return result as unknown as KubernetesListObject<KubernetesObject>;
+      const items = transform ? result.items.map(transform) : result.items;
+      return { ...result, items } as unknown as KubernetesListObject<KubernetesObject>;
     };
-    this.#informer = makeInformer<KubernetesObject>(
-      options.kubeConfig,
-      options.path,
-      list,
-      options.labelSelector,
-    );
+    // client-node's informer caches watched objects exactly as they arrive; a Watch that transforms
+    // them first is the one place to trim them before they are stored.
+    const watch = transform
+      ? new TransformingWatch(options.kubeConfig, transform)
+      : new Watch(options.kubeConfig);
+    this.#informer = new ListWatch<KubernetesObject>(options.path, watch, list, false, options.labelSelector);
     const { onAdd, onUpdate, onDelete } = options;
     if (onAdd) this.#informer.on('add', (obj) => onAdd(obj as T));
     if (onUpdate) this.#informer.on('update', (obj) => onUpdate(obj as T));
@@ -139,5 +147,34 @@ export class ResilientInformer<T extends CachedObject> {
       this.restarts += 1;
       void this.#informer.start().catch((e: unknown) => this.#onError(e));
     }, delay);
+  }
+}
+
+/** A Watch that hands each watched object through `transform` (bookmarks and errors pass as sent). */
+class TransformingWatch<T> extends Watch {
+  readonly #transform: (obj: T) => T;
+
+  constructor(kubeConfig: KubeConfig, transform: (obj: T) => T) {
+    super(kubeConfig);
+    this.#transform = transform;
+  }
+
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    return super.watch(
+      path,
+      queryParams,
+      (phase, obj, watchObj) =>
+        callback(
+          phase,
+          phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.#transform(obj as T) : obj,
+          watchObj,
+        ),
+      done,
+    );
   }
 }
