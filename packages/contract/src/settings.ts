@@ -99,7 +99,7 @@ export const SETTINGS = [
     kind: 'number',
     default: '5',
     positive: true,
-    help: 'Maximum queries per second to the Kubernetes API server.',
+    help: 'Maximum queries per second to the Kubernetes API server, per API group called (ScheduledWorkflows, Workflows, Events, Leases), as upstream has one client each.',
   },
   {
     name: 'clientBurst',
@@ -108,7 +108,7 @@ export const SETTINGS = [
     kind: 'int',
     default: '10',
     min: 1,
-    help: 'Maximum burst of queries to the Kubernetes API server.',
+    help: 'Maximum burst of queries to the Kubernetes API server, per API group called, as --clientQPS.',
   },
   {
     name: 'metricsPort',

@@ -9,7 +9,7 @@ import { EventRecorder } from '../kube/events.js';
 import { InformerCaches } from '../kube/informer-caches.js';
 import { KubeApi } from '../kube/kube-api.js';
 import { runLeaderElection } from '../kube/leader-election.js';
-import { TokenBucket } from '../kube/rate-limiter.js';
+import { GroupBudgets } from '../kube/rate-limiter.js';
 import { createLogger, type Logger } from '../log.js';
 import { ControllerMetrics } from '../metrics.js';
 import { ScheduledWorkflowReconciler } from '../reconciler.js';
@@ -49,7 +49,7 @@ export async function runController(config: Config, options: RunOptions): Promis
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = new ControllerMetrics();
   const kubeApi = new KubeApi(kubeConfig, {
-    limiter: new TokenBucket(config.clientQPS, config.clientBurst),
+    budgets: new GroupBudgets(config.clientQPS, config.clientBurst),
     writes: { onWrite: (kind) => metrics.kubeWrites.inc({ kind }) },
   });
   const address = `${config.apiServer.host}:${config.apiServer.port}`;

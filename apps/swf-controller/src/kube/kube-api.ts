@@ -10,7 +10,10 @@ import {
 import { ARGO_GROUP, ARGO_VERSION, ARGO_WORKFLOW_PLURAL, type ArgoWorkflow } from '../domain/argo.js';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from '../domain/types.js';
 import { makeKeepAliveApiClient } from './keep-alive.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { GroupBudgets } from './rate-limiter.js';
+
+const COORDINATION_GROUP = 'coordination.k8s.io';
+const CORE_GROUP = '';
 
 /** HTTP status of a failed Kubernetes call, or undefined for a network error. */
 export function statusCode(error: unknown): number | undefined {
@@ -48,22 +51,16 @@ export const KUBE_API_PERMISSIONS = {
     { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['create'] },
     { group: SWF_GROUP, resource: `${SWF_PLURAL}/finalizers`, verbs: ['update'] },
   ],
-  createEvent: { group: '', resource: 'events', verbs: ['create'] },
-  readLease: { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get'] },
-  createLease: { group: 'coordination.k8s.io', resource: 'leases', verbs: ['create'] },
-  replaceLease: { group: 'coordination.k8s.io', resource: 'leases', verbs: ['update'] },
+  createEvent: { group: CORE_GROUP, resource: 'events', verbs: ['create'] },
+  readLease: { group: COORDINATION_GROUP, resource: 'leases', verbs: ['get'] },
+  createLease: { group: COORDINATION_GROUP, resource: 'leases', verbs: ['create'] },
+  replaceLease: { group: COORDINATION_GROUP, resource: 'leases', verbs: ['update'] },
 } as const satisfies Record<string, KubePermission | readonly KubePermission[]>;
 
 /** Options of {@link KubeApi}. */
 export interface KubeApiOptions {
-  /** The `--clientQPS`/`--clientBurst` budget of every call but the Lease's. */
-  readonly limiter: TokenBucket;
-  /**
-   * Budget of the leader-election Lease calls. Their own, so a renewal never waits behind a burst
-   * of status writes (a leader that cannot renew within its deadline steps down).
-   * @default a bucket of the same rate and burst as `limiter`
-   */
-  readonly leaseLimiter?: TokenBucket;
+  /** The `--clientQPS`/`--clientBurst` budget, one bucket per API group called. */
+  readonly budgets: GroupBudgets;
   /** Told of each write. @default none */
   readonly writes?: WriteCounter;
 }
@@ -73,7 +70,7 @@ const WORKFLOWS = { group: ARGO_GROUP, version: ARGO_VERSION, plural: ARGO_WORKF
 
 /**
  * The one client of the Kubernetes API: every call the controller makes, over kept-alive
- * connections and through the `--clientQPS`/`--clientBurst` limiter. Reads for reconciling come
+ * connections and through the `--clientQPS`/`--clientBurst` budget of its API group. Reads for reconciling come
  * from informer caches; these are the lists that feed the informers, the writes, the fresh read
  * after a conflict, and the leader-election Lease.
  */
@@ -81,22 +78,20 @@ export class KubeApi {
   readonly #custom: CustomObjectsApi;
   readonly #core: CoreV1Api;
   readonly #coordination: CoordinationV1Api;
-  readonly #limiter: TokenBucket;
-  readonly #leaseLimiter: TokenBucket;
+  readonly #budgets: GroupBudgets;
   readonly #writes: WriteCounter | undefined;
 
   constructor(kubeConfig: KubeConfig, options: KubeApiOptions) {
     this.#custom = makeKeepAliveApiClient(kubeConfig, CustomObjectsApi);
     this.#core = makeKeepAliveApiClient(kubeConfig, CoreV1Api);
     this.#coordination = makeKeepAliveApiClient(kubeConfig, CoordinationV1Api);
-    this.#limiter = options.limiter;
-    this.#leaseLimiter = options.leaseLimiter ?? options.limiter.withSameRate();
+    this.#budgets = options.budgets;
     this.#writes = options.writes;
   }
 
   /** Lists ScheduledWorkflows in one namespace or all. */
   async listScheduledWorkflows(namespace: string): Promise<{ items: ScheduledWorkflow[] }> {
-    await this.#limiter.take();
+    await this.#budgets.of(SWF_GROUP).take();
     return namespace
       ? this.#custom.listNamespacedCustomObject({ ...SWF, namespace })
       : this.#custom.listClusterCustomObject(SWF);
@@ -104,7 +99,7 @@ export class KubeApi {
 
   /** Lists Argo Workflows matching a label selector, in one namespace or all. */
   async listWorkflows(namespace: string, labelSelector: string): Promise<{ items: ArgoWorkflow[] }> {
-    await this.#limiter.take();
+    await this.#budgets.of(ARGO_GROUP).take();
     return namespace
       ? this.#custom.listNamespacedCustomObject({ ...WORKFLOWS, labelSelector, namespace })
       : this.#custom.listClusterCustomObject({ ...WORKFLOWS, labelSelector });
@@ -112,13 +107,13 @@ export class KubeApi {
 
   /** Reads a ScheduledWorkflow from the API server (not the cache), e.g. after a conflict. */
   async getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflow> {
-    await this.#limiter.take();
+    await this.#budgets.of(SWF_GROUP).take();
     return this.#custom.getNamespacedCustomObject({ ...SWF, namespace, name });
   }
 
   /** Replaces a ScheduledWorkflow; its resourceVersion makes a stale write fail with 409. */
   async replaceScheduledWorkflow(swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
-    await this.#limiter.take();
+    await this.#budgets.of(SWF_GROUP).take();
     this.#writes?.onWrite('update');
     return this.#custom.replaceNamespacedCustomObject({
       ...SWF,
@@ -130,7 +125,7 @@ export class KubeApi {
 
   /** Creates a Workflow; `exists` when one with that name is already there (submitted before). */
   async createWorkflow(namespace: string, workflow: ArgoWorkflow): Promise<'created' | 'exists'> {
-    await this.#limiter.take();
+    await this.#budgets.of(ARGO_GROUP).take();
     this.#writes?.onWrite('create');
     try {
       await this.#custom.createNamespacedCustomObject({ ...WORKFLOWS, namespace, body: workflow });
@@ -143,20 +138,20 @@ export class KubeApi {
 
   /** Records a core/v1 Event. */
   async createEvent(event: CoreV1Event): Promise<void> {
-    await this.#limiter.take();
+    await this.#budgets.of(CORE_GROUP).take();
     this.#writes?.onWrite('event');
     await this.#core.createNamespacedEvent({ namespace: event.metadata?.namespace as string, body: event });
   }
 
   /** Reads a Lease. */
   async readLease(namespace: string, name: string): Promise<V1Lease> {
-    await this.#leaseLimiter.take();
+    await this.#budgets.of(COORDINATION_GROUP).take();
     return this.#coordination.readNamespacedLease({ namespace, name });
   }
 
   /** Creates a Lease; 409 when another replica created it first. */
   async createLease(lease: V1Lease): Promise<V1Lease> {
-    await this.#leaseLimiter.take();
+    await this.#budgets.of(COORDINATION_GROUP).take();
     return this.#coordination.createNamespacedLease({
       namespace: lease.metadata?.namespace as string,
       body: lease,
@@ -165,7 +160,7 @@ export class KubeApi {
 
   /** Replaces a Lease; its resourceVersion makes a stale write fail with 409. */
   async replaceLease(lease: V1Lease): Promise<V1Lease> {
-    await this.#leaseLimiter.take();
+    await this.#budgets.of(COORDINATION_GROUP).take();
     return this.#coordination.replaceNamespacedLease({
       namespace: lease.metadata?.namespace as string,
       name: lease.metadata?.name as string,

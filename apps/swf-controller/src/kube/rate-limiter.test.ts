@@ -1,4 +1,4 @@
-import { type BucketClock, TokenBucket } from './rate-limiter.js';
+import { type BucketClock, GroupBudgets, TokenBucket } from './rate-limiter.js';
 
 /** A clock that only moves when the bucket sleeps, recording each sleep. */
 function manualClock(): BucketClock & { sleeps: number[]; t: number } {
@@ -33,5 +33,22 @@ describe('TokenBucket', () => {
     expect(clock.sleeps).toEqual([]);
     await bucket.take();
     expect(clock.sleeps).toEqual([1000]);
+  });
+});
+
+describe('GroupBudgets', () => {
+  it('gives each API group a bucket of its own, of the configured rate and burst', async () => {
+    const clock = manualClock();
+    const budgets = new GroupBudgets(5, 2, clock);
+    await Promise.all([budgets.of('kubeflow.org').take(), budgets.of('kubeflow.org').take()]);
+    await Promise.all([
+      budgets.of('argoproj.io').take(),
+      budgets.of('argoproj.io').take(),
+      budgets.of('').take(),
+    ]);
+    expect(clock.sleeps).toEqual([]);
+    await budgets.of('kubeflow.org').take();
+    expect(clock.sleeps).toEqual([200]);
+    expect(budgets.of('argoproj.io')).toBe(budgets.of('argoproj.io'));
   });
 });

@@ -29,11 +29,6 @@ export class TokenBucket {
     this.#last = clock.now();
   }
 
-  /** A new, full bucket of the same rate, burst and clock: a separate budget of the same size. */
-  withSameRate(): TokenBucket {
-    return new TokenBucket(this.qps, this.burst, this.#clock);
-  }
-
   /** Resolves when a request may go out; callers are served in order. */
   take(): Promise<void> {
     const turn = this.#tail.then(() => this.#wait());
@@ -54,5 +49,35 @@ export class TokenBucket {
     const now = this.#clock.now();
     this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.qps);
     this.#last = now;
+  }
+}
+
+/**
+ * The `--clientQPS`/`--clientBurst` budget as upstream means it: upstream builds one client per
+ * API group it calls (ScheduledWorkflows, Argo Workflows, core Events), each with its own limiter
+ * of that size. So here each API group gets its own bucket of that rate and burst, and the
+ * leader-election Lease (`coordination.k8s.io`) one more: a renewal never waits behind a burst of
+ * status writes.
+ */
+export class GroupBudgets {
+  readonly qps: number;
+  readonly burst: number;
+  readonly #clock: BucketClock;
+  readonly #buckets = new Map<string, TokenBucket>();
+
+  constructor(qps: number, burst: number, clock: BucketClock = REAL_CLOCK) {
+    this.qps = qps;
+    this.burst = burst;
+    this.#clock = clock;
+  }
+
+  /** The bucket of an API group (`''` for the core group). */
+  of(group: string): TokenBucket {
+    let bucket = this.#buckets.get(group);
+    if (!bucket) {
+      bucket = new TokenBucket(this.qps, this.burst, this.#clock);
+      this.#buckets.set(group, bucket);
+    }
+    return bucket;
   }
 }
