@@ -1,4 +1,4 @@
-import { analyseWindow, type ObservedCall } from './analysis.js';
+import { analyseWindow, countByKind, type ObservedCall } from './analysis.js';
 import { FireTimes } from './schedules.js';
 
 const START = Date.UTC(2025, 0, 1) / 1000;
@@ -50,5 +50,29 @@ describe('analyseWindow', () => {
 
   it('rejects a run of a ScheduledWorkflow it does not know', () => {
     expect(() => analyseWindow([call('other-1-1', START)], schedules, window)).toThrow('other-1-1');
+  });
+});
+
+describe('countByKind', () => {
+  const kinds = new Map([
+    ['a', 'blocked'],
+    ['b', 'waiting'],
+  ] as const);
+  const at = (name: string, epoch: number) => ({ name, at: epoch * 1000 });
+
+  it('counts the changes in the window by the kind of object, every kind shown', () => {
+    const counts = countByKind(
+      [
+        at('a', START + 10),
+        at('a', START + 29.9),
+        at('b', START + 30),
+        at('a', START + 9.9),
+        at('x', START + 15),
+      ],
+      kinds,
+      ['disabled', 'blocked', 'waiting'],
+      { fromEpoch: START + 10, toEpoch: START + 30 },
+    );
+    expect(counts).toEqual({ disabled: 0, blocked: 2, waiting: 0 });
   });
 });

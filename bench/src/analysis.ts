@@ -71,3 +71,29 @@ export function analyseWindow(
   for (const schedule of schedules.values()) expected += schedule.countIn(window.fromEpoch, window.toEpoch);
   return { expected, received: latenessMs.length, latenessMs, repeatedOrFailed, answeredInWindow };
 }
+
+/** A change to one named object, and when it was seen, epoch ms. */
+export interface NamedChange {
+  readonly name: string;
+  readonly at: number;
+}
+
+/**
+ * How many of `changes`, seen in the window, concern objects of each kind, by `kindOf` their name;
+ * every kind of `kinds` appears, with 0 when none did, and names of no kind are left out.
+ */
+export function countByKind<K extends string>(
+  changes: readonly NamedChange[],
+  kindOf: ReadonlyMap<string, K>,
+  kinds: readonly K[],
+  window: Window,
+): Record<K, number> {
+  const counts = Object.fromEntries(kinds.map((kind) => [kind, 0])) as Record<K, number>;
+  for (const change of changes) {
+    const kind = kindOf.get(change.name);
+    if (kind === undefined || change.at < window.fromEpoch * 1000 || change.at >= window.toEpoch * 1000)
+      continue;
+    counts[kind] += 1;
+  }
+  return counts;
+}

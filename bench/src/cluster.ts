@@ -29,6 +29,7 @@ import {
   type TokenReviewResult,
 } from '@swf/testkit';
 import { KeepAliveKubeConfig } from './keep-alive-kubeconfig.js';
+import { type Placement, team } from './population.js';
 
 /** Namespace the controller runs in, as the multi-user manifests install it. */
 export const CONTROLLER_NAMESPACE = 'kubeflow';
@@ -77,28 +78,34 @@ export interface BenchCluster {
   readonly kfp: KfpApiDouble;
   /** How long each SubjectAccessReview the double made took (part of every CreateRun it answers). */
   readonly reviews: TimedReviewer;
-  /** Finishes each Workflow {@link WORKFLOW_RUN_SECONDS} after its creation. */
-  readonly argo: ArgoStandIn;
+  /**
+   * Finishes each Workflow {@link WORKFLOW_RUN_SECONDS} after its creation; null when asked not
+   * to (the idle scenario keeps its blocked resources' runs active).
+   */
+  readonly argo: ArgoStandIn | null;
   /** The namespaces resources are spread over, and the experiment of each. */
-  readonly teams: readonly { readonly namespace: string; readonly experimentId: string }[];
+  readonly teams: readonly Placement[];
   stop(): Promise<void>;
 }
 
-/** The namespace and KFP experiment of team `index`. */
-export function team(index: number): { namespace: string; experimentId: string } {
-  return { namespace: `team-${index}`, experimentId: `exp-team-${index}` };
+/** Options of {@link startBenchCluster}. */
+export interface BenchClusterOptions {
+  /** Namespaces (one KFP experiment each). */
+  readonly namespaces: number;
+  /** Run the stand-in for Argo, which finishes every Workflow; without it none finishes. */
+  readonly finishWorkflows: boolean;
 }
 
 /**
  * Starts the control plane, installs what the multi-user manifests install (without the
  * Deployment) and the KFP API server's identity, starts the KFP API double with one experiment per
- * namespace, and the stand-in for Argo.
+ * namespace, and the stand-in for Argo when asked.
  */
-export async function startBenchCluster(namespaceCount: number): Promise<BenchCluster> {
+export async function startBenchCluster(options: BenchClusterOptions): Promise<BenchCluster> {
   const plane = await startControlPlane();
   try {
     const admin = KeepAliveKubeConfig.from(plane.adminKubeConfig());
-    const teams = Array.from({ length: namespaceCount }, (_, index) => team(index));
+    const teams = Array.from({ length: options.namespaces }, (_, index) => team(index));
     const core = admin.makeApiClient(CoreV1Api);
     for (const name of [CONTROLLER_NAMESPACE, ...teams.map((t) => t.namespace)]) {
       await core.createNamespace({ body: { metadata: { name } } });
@@ -120,7 +127,9 @@ export async function startBenchCluster(namespaceCount: number): Promise<BenchCl
       experiments: Object.fromEntries(teams.map((t) => [t.experimentId, t.namespace])),
       cluster: new KubeRunCluster(KeepAliveKubeConfig.from(apiServer.kubeConfig)),
     });
-    const argo = ArgoStandIn.start(admin, { runMs: WORKFLOW_RUN_SECONDS * 1000 });
+    const argo = options.finishWorkflows
+      ? ArgoStandIn.start(admin, { runMs: WORKFLOW_RUN_SECONDS * 1000 })
+      : null;
     return {
       plane,
       admin,
@@ -130,7 +139,7 @@ export async function startBenchCluster(namespaceCount: number): Promise<BenchCl
       argo,
       teams,
       async stop() {
-        await argo.stop();
+        await argo?.stop();
         await kfp.close();
         await plane.stop();
       },
@@ -143,19 +152,22 @@ export async function startBenchCluster(namespaceCount: number): Promise<BenchCl
 
 /** An access reviewer that times the SubjectAccessReviews it passes on. */
 export class TimedReviewer implements AccessReviewer {
+  readonly #inner: AccessReviewer;
   /** Milliseconds each SubjectAccessReview took, in the order they ended. */
   readonly durationsMs: number[] = [];
 
-  constructor(private readonly inner: AccessReviewer) {}
+  constructor(inner: AccessReviewer) {
+    this.#inner = inner;
+  }
 
   tokenReview(token: string, audiences: readonly string[]): Promise<TokenReviewResult> {
-    return this.inner.tokenReview(token, audiences);
+    return this.#inner.tokenReview(token, audiences);
   }
 
   async subjectAccessReview(request: AccessRequest): Promise<AccessDecision> {
     const started = performance.now();
     try {
-      return await this.inner.subjectAccessReview(request);
+      return await this.#inner.subjectAccessReview(request);
     } finally {
       this.durationsMs.push(performance.now() - started);
     }

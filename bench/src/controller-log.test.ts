@@ -10,16 +10,17 @@ describe('readControllerLog', () => {
     line({ level: 'info', time: '2025-01-01T00:00:05.000Z', msg: 'run created', run: 'a-1-1' }),
     line({ level: 'warn', time: '2025-01-01T00:00:05.500Z', msg: 'transient failure' }),
     line({ level: 'info', time: '2025-01-01T00:00:06.000Z', msg: 'run created', run: 'a-2-2' }),
+    line({ level: 'info', time: '2025-01-01T00:00:06.500Z', msg: 'workflow submitted', run: 'b-1-3' }),
     line({ level: 50, time: 1735689607000, msg: 'transient failure' }),
     '{"truncated": ',
   ].join('\n');
 
-  it('finds the milestones and counts the runs', () => {
+  it('finds the milestones and counts the runs made on either path', () => {
     expect(readControllerLog(text)).toEqual({
       cachesSyncedAt: Date.parse('2025-01-01T00:00:01.250Z'),
       informerSyncMs: 1150,
       firstRunCreatedAt: Date.parse('2025-01-01T00:00:05.000Z'),
-      runsCreated: 2,
+      runsCreated: 3,
       problems: { 'transient failure': 2 },
     });
   });

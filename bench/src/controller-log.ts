@@ -6,13 +6,16 @@ export interface ControllerLogFacts {
   readonly cachesSyncedAt: number | null;
   /** The informers' list time the controller reported on that line (its `ms` field). */
   readonly informerSyncMs: number | null;
-  /** Epoch ms of the first `run created` line. */
+  /** Epoch ms of the first `run created` (latest path) or `workflow submitted` (embedded) line. */
   readonly firstRunCreatedAt: number | null;
-  /** `run created` lines. */
+  /** `run created` and `workflow submitted` lines. */
   readonly runsCreated: number;
   /** Lines at warn level or above, by message. */
   readonly problems: Readonly<Record<string, number>>;
 }
+
+/** What the controller logs once it has made a run: a `CreateRun` answered, a Workflow created. */
+const RUN_MADE_MESSAGES = new Set(['run created', 'workflow submitted']);
 
 /** pino's numeric levels, and the controller's label form of them. */
 const WARN_LEVEL = 40;
@@ -32,7 +35,7 @@ export function readControllerLog(text: string): ControllerLogFacts {
     if (msg === 'caches synced' && cachesSyncedAt === null) {
       cachesSyncedAt = timeOf(entry);
       informerSyncMs = typeof entry.ms === 'number' ? entry.ms : null;
-    } else if (msg === 'run created') {
+    } else if (RUN_MADE_MESSAGES.has(msg)) {
       runsCreated += 1;
       firstRunCreatedAt ??= timeOf(entry);
     }

@@ -32,14 +32,19 @@ const USER_HZ = 100;
  * with this process.
  */
 export class ControllerProcess {
-  private constructor(
-    private readonly supervised: SupervisedProcess,
-    /** Process id of the node process itself (not of its supervisor). */
-    readonly pid: number,
-    /** Epoch ms just before the spawn. */
-    readonly startedAt: number,
-    readonly logFile: string,
-  ) {}
+  readonly #supervised: SupervisedProcess;
+  /** Process id of the node process itself (not of its supervisor). */
+  readonly pid: number;
+  /** Epoch ms just before the spawn. */
+  readonly startedAt: number;
+  readonly logFile: string;
+
+  private constructor(supervised: SupervisedProcess, pid: number, startedAt: number, logFile: string) {
+    this.#supervised = supervised;
+    this.pid = pid;
+    this.startedAt = startedAt;
+    this.logFile = logFile;
+  }
 
   /** Starts the controller with `env` added to the environment it inherits. */
   static async start(
@@ -93,7 +98,7 @@ export class ControllerProcess {
 
   /** SIGTERM (a clean shutdown, which also writes a `--cpu-prof` profile), SIGKILL after `graceMs`. */
   stop(graceMs = 20_000): Promise<void> {
-    return this.supervised.stop(graceMs);
+    return this.#supervised.stop(graceMs);
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * The end-to-end benchmark: N ScheduledWorkflows created in bulk, then the built controller started
- * as a child process against a real control plane and the KFP API double, measured over a
- * steady-state window.
+ * as a child process against a real control plane and the KFP API double, measured in one of three
+ * scenarios: steady firing over a window, a burst of every resource due on one second, or idle
+ * resources over several resyncs.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePorts } from '@swf/testkit';
-import { analyseWindow, type ObservedCall, type WindowOutcome } from './analysis.js';
+import { analyseWindow, countByKind, type WindowOutcome } from './analysis.js';
 import type { EndToEndArgs } from './args.js';
-import { type BenchCluster, CONTROLLER_IDENTITY, startBenchCluster, team } from './cluster.js';
+import { type BenchCluster, CONTROLLER_IDENTITY, startBenchCluster } from './cluster.js';
 import { readControllerLog } from './controller-log.js';
 import {
   ControllerProcess,
@@ -16,9 +17,11 @@ import {
   type ProcessUsage,
   processTreeCpuSeconds,
 } from './controller-process.js';
-import { benchScheduledWorkflow, createAll } from './population.js';
+import { IdleWatch } from './idle-watch.js';
+import { createAll, IDLE_KINDS, type IdleKind, type Population, planPopulation } from './population.js';
 import { scrape, sumSamples } from './prometheus.js';
-import { benchCron, FireTimes } from './schedules.js';
+import { observeRuns, type RunObserver } from './run-observer.js';
+import type { FireTimes } from './schedules.js';
 import { type Summary, summarize } from './stats.js';
 import { startTimerProbe } from './timer-probe.js';
 
@@ -32,13 +35,151 @@ const ASSUMED_START_SECONDS = 15;
 const ASSUMED_FIRST_PASS_RATE = 250;
 /** How long after the window a fire due in it may still arrive. */
 const GRACE_MS = 10_000;
+/** A burst's counters are read this long before its second, so nothing of it is missed. */
+const BURST_LEAD_MS = 1_000;
+/** The controller is done with a burst once it has written nothing for this long. */
+const QUIET_MS = 3_000;
+/**
+ * Extra seconds before a burst, beyond the estimated set-up: a first pass still writing when the
+ * burst is due would be measured with it, and the estimate is close (1,000 resources at QPS 10:
+ * 100 s estimated, 98 s measured).
+ */
+const BURST_MARGIN_SECONDS = 30;
+/** How long the idle scenario waits, after its blocked resources' first fires are due, for their runs. */
+const IDLE_READY_SLACK_MS = 120_000;
 
-/** Everything one end-to-end run measured. */
-export interface EndToEndResult {
+/** The machine a result was measured on. */
+export interface MachineInfo {
+  readonly cores: number;
+  readonly totalMemBytes: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  /** The 1, 5 and 15 minute load averages when the run started (other work on the machine shows here). */
+  readonly loadAverage: readonly number[];
+}
+
+/** How node runs the controller. */
+export interface ControllerLaunch {
+  /** The script node runs. */
+  readonly script: string;
+  /** What the script is, for the report: the image's bundle, `dist/bin.js`, or the path given. */
+  readonly label: string;
+  /** Node flags before the script: the image's entrypoint flags when it runs the bundle, then the benchmark's. */
+  readonly nodeFlags: readonly string[];
+  /** `NODE_OPTIONS` in the controller's environment, `''` for none (the benchmark's own is not passed on). */
+  readonly nodeOptions: string;
+  /** Where the node flags and options came from, for the report. */
+  readonly origin: string;
+}
+
+/** The settings a result was measured with. */
+export type RunSettings = EndToEndArgs & {
+  readonly cronExample: string;
+  readonly workers: number;
+  readonly controller: ControllerLaunch;
+};
+
+/** CPU used over a measured interval. */
+export interface CpuUse {
+  /** CPU the controller used, in percent of one core. */
+  readonly controllerCpuPercent: number;
+  /** CPU the whole machine used, in percent of all cores. */
+  readonly machineCpuPercent: number;
+  /**
+   * CPU of this benchmark's own processes, in percent of one core, by command: the controller
+   * (`controller`), `kube-apiserver`, `etcd`, and the benchmark itself with the
+   * KFP API double (`bench`). The rest of the machine's CPU went to other work.
+   */
+  readonly cpuPercentByProcess: Readonly<Record<string, number>>;
+}
+
+/** Means of the controller's own histograms over an interval, ms (null when nothing was observed). */
+export type ControllerMeans = Readonly<Record<HistogramKey, number | null>>;
+
+/** What the steady scenario measured over its window. */
+export interface SteadyMeasures extends CpuUse {
+  readonly windowStart: string;
+  readonly seconds: number;
+  readonly expectedFires: number;
+  readonly receivedFires: number;
+  readonly repeatedOrFailedCalls: number;
+  /** Time the run was seen made (see {@link RunObserver.source}) minus the scheduled second, ms. */
+  readonly latenessMs: Summary | null;
+  /** The double's SubjectAccessReview round trips during the window, ms (inside the lateness). */
+  readonly reviewMs: Summary | null;
+  /** How late timers ran in the benchmark process during the window, ms: the machine's noise. */
+  readonly timerLagMs: Summary | null;
+  /**
+   * Means of the controller's own histograms over the window, ms: lateness as it sees it (when
+   * it started the submission), a whole reconcile, the CreateRun call, the status write.
+   */
+  readonly controllerMeansMs: ControllerMeans;
+  /** Runs made (CreateRun answers, or Workflows) per second of the window. */
+  readonly createRunPerSecond: number;
+  readonly reconcilesPerSecond: number;
+  readonly kubeWrites: Readonly<Record<string, number>>;
+  readonly writesPerFire: number | null;
+}
+
+/** What the burst scenario measured, from just before its second until the controller went quiet. */
+export interface BurstMeasures extends CpuUse {
+  /** The second every resource was due. */
+  readonly dueAt: string;
+  readonly expectedFires: number;
+  readonly receivedFires: number;
+  readonly repeatedOrFailedCalls: number;
+  /** From the scheduled second to the last run made, of those made, ms. */
+  readonly lastRunMs: number | null;
+  /** Time each run was seen made minus the scheduled second, ms. */
+  readonly latenessMs: Summary | null;
+  /** The double's SubjectAccessReview round trips, ms (latest path; inside the lateness). */
+  readonly reviewMs: Summary | null;
+  readonly timerLagMs: Summary | null;
+  readonly controllerMeansMs: ControllerMeans;
+  /** Seconds from the counters' first read (just before the second) to their last (once quiet). */
+  readonly measuredSeconds: number;
+  /** From the scheduled second to the counters' last read, ms. */
+  readonly quietAfterMs: number;
+  /** Whether the controller went quiet; false when the counters were read at the deadline instead. */
+  readonly quiet: boolean;
+  readonly kubeWrites: Readonly<Record<string, number>>;
+  readonly writesPerFire: number | null;
+  readonly reconciles: number;
+  /** How long after the scheduled second the controller's first pass ended; 0 when before it. */
+  readonly firstPassLateMs: number;
+}
+
+/** What the idle scenario measured over its window. */
+export interface IdleMeasures extends CpuUse {
+  readonly windowStart: string;
+  readonly seconds: number;
+  /** Resyncs the window spans: its length over the resync interval. */
+  readonly resyncs: number;
+  /** Resources of each idle kind. */
+  readonly resources: Readonly<Record<IdleKind, number>>;
+  /** Blocked resources whose status showed their active run when the window started. */
+  readonly blockedWithActiveRun: number;
+  /** The controller's writes over the window, by kind (`scheduled_workflow_kube_writes_total`). */
+  readonly kubeWrites: Readonly<Record<string, number>>;
+  /** Status updates over the window, by the idle kind of the resource (from a watch). */
+  readonly statusUpdatesByKind: Readonly<Record<IdleKind, number>>;
+  /** Events created over the window, by the idle kind of the resource they are about (from a watch). */
+  readonly eventsByKind: Readonly<Record<IdleKind, number>>;
+  /** Reconciles over the window (`scheduled_workflow_throughput_total`). */
+  readonly reconciles: number;
+  /** Runs submitted over the window (none is due). */
+  readonly submissions: number;
+  readonly controllerMeansMs: ControllerMeans;
+  /** Restarts and fresh starts of the benchmark's watches (a fresh start may miscount). */
+  readonly watch: { readonly restarts: number; readonly gaps: number };
+}
+
+/** What every end-to-end run records, whatever its scenario. */
+interface RunRecord {
   readonly kind: 'end-to-end';
   readonly date: string;
   readonly machine: MachineInfo;
-  readonly settings: EndToEndArgs & { readonly cronExample: string; readonly workers: number };
+  readonly settings: RunSettings;
   readonly setup: {
     /** Seconds to create the N resources, and the rate. */
     readonly createSeconds: number;
@@ -53,42 +194,10 @@ export interface EndToEndResult {
     readonly firstReconcileMs: number | null;
     /** From spawn until every resource had its first status write (its next fire time). */
     readonly firstPassMs: number | null;
-    /** From spawn to the first `run created` log line (the schedules start later, by design). */
+    /** From spawn to the first run the log reports made (the schedules start later, by design). */
     readonly firstRunCreatedMs: number | null;
     /** From spawn to the first fire any schedule has. */
     readonly firstFireDueMs: number;
-  };
-  readonly steady: {
-    readonly windowStart: string;
-    readonly seconds: number;
-    readonly expectedFires: number;
-    readonly receivedFires: number;
-    readonly repeatedOrFailedCalls: number;
-    /** Answer time at the KFP API double minus the scheduled second, ms. */
-    readonly latenessMs: Summary | null;
-    /** The double's SubjectAccessReview round trips during the window, ms (inside the lateness). */
-    readonly reviewMs: Summary | null;
-    /** How late timers ran in the benchmark process during the window, ms: the machine's noise. */
-    readonly timerLagMs: Summary | null;
-    /**
-     * Means of the controller's own histograms over the window, ms: lateness as it sees it (when
-     * it started the submission), a whole reconcile, the CreateRun call, the status write.
-     */
-    readonly controllerMeansMs: Readonly<Record<HistogramKey, number | null>>;
-    readonly createRunPerSecond: number;
-    readonly reconcilesPerSecond: number;
-    readonly kubeWrites: Readonly<Record<string, number>>;
-    readonly writesPerFire: number | null;
-    /** CPU the controller used, in percent of one core. */
-    readonly controllerCpuPercent: number;
-    /** CPU the whole machine used, in percent of all cores. */
-    readonly machineCpuPercent: number;
-    /**
-     * CPU of this benchmark's own processes, in percent of one core, by command: the controller
-     * (`controller`), `kube-apiserver`, `etcd`, and the benchmark itself with the
-     * KFP API double (`bench`). The rest of the machine's CPU went to other work.
-     */
-    readonly cpuPercentByProcess: Readonly<Record<string, number>>;
   };
   readonly memory: {
     /** VmHWM when the caches had synced (the first reconcile), after the first pass, at the end. */
@@ -96,32 +205,45 @@ export interface EndToEndResult {
     readonly peakRssAfterFirstPassBytes: number;
     readonly peakRssBytes: number;
     readonly rssAtEndBytes: number;
-    /** V8 heap used and reserved, and memory outside it (buffers), at the window's end, from /metrics. */
+    /** V8 heap used and reserved, and memory outside it (buffers), at the end, from /metrics. */
     readonly heapUsedBytes: number;
     readonly heapTotalBytes: number;
     readonly externalBytes: number;
   };
   readonly logProblems: Readonly<Record<string, number>>;
   readonly controllerLog: string;
+  /** How each run was seen made, and when. */
+  readonly runsSeenAt: string;
 }
 
-/** The machine a result was measured on. */
-export interface MachineInfo {
-  readonly cores: number;
-  readonly totalMemBytes: number;
-  readonly cpuModel: string;
-  readonly node: string;
-  /** The 1, 5 and 15 minute load averages when the run started (other work on the machine shows here). */
-  readonly loadAverage: readonly number[];
+/** A steady-scenario result. */
+export interface SteadyResult extends RunRecord {
+  readonly scenario: 'steady';
+  readonly steady: SteadyMeasures;
 }
+
+/** A burst-scenario result. */
+export interface BurstResult extends RunRecord {
+  readonly scenario: 'burst';
+  readonly burst: BurstMeasures;
+}
+
+/** An idle-scenario result. */
+export interface IdleResult extends RunRecord {
+  readonly scenario: 'idle';
+  readonly idle: IdleMeasures;
+}
+
+/** Everything one end-to-end run measured. */
+export type EndToEndResult = SteadyResult | BurstResult | IdleResult;
 
 /** Workers the controller runs (its DEFAULT_WORKERS; no flag changes it). */
 const CONTROLLER_WORKERS = 8;
 
-/** Paths the run needs. */
+/** What the run needs besides its settings. */
 export interface EndToEndPaths {
-  /** The built controller CLI. */
-  readonly controllerBin: string;
+  /** How node runs the controller. */
+  readonly launch: ControllerLaunch;
   /** Where the controller's log (and `--cpu-prof` profiles) go. */
   readonly artifactsDir: string;
   /** A file-name stem for this run's artifacts. */
@@ -136,13 +258,36 @@ export async function runEndToEnd(
   say: (line: string) => void,
 ): Promise<EndToEndResult> {
   say(`starting the control plane and the KFP API double (${args.namespaces} namespaces)`);
-  const cluster = await startBenchCluster(args.namespaces);
+  const cluster = await startBenchCluster({
+    namespaces: args.namespaces,
+    finishWorkflows: args.scenario !== 'idle',
+  });
   try {
     return await measure(args, paths, machine, cluster, say);
   } finally {
     await cluster.stop();
   }
 }
+
+/** What a scenario's measurement works with. */
+interface Context {
+  readonly args: EndToEndArgs;
+  readonly cluster: BenchCluster;
+  readonly controller: ControllerProcess;
+  readonly metricsPort: number;
+  readonly population: Population;
+  readonly anchorEpoch: number;
+  readonly runs: RunObserver;
+  readonly startup: Startup;
+  readonly say: (line: string) => void;
+}
+
+/** A scenario's measures, and the last snapshot it took (for the memory at the end). */
+type Measured = { readonly last: Snapshot } & (
+  | { readonly scenario: 'steady'; readonly steady: SteadyMeasures }
+  | { readonly scenario: 'burst'; readonly burst: BurstMeasures }
+  | { readonly scenario: 'idle'; readonly idle: IdleMeasures }
+);
 
 async function measure(
   args: EndToEndArgs,
@@ -151,30 +296,98 @@ async function measure(
   cluster: BenchCluster,
   say: (line: string) => void,
 ): Promise<EndToEndResult> {
-  const { n, periodSeconds } = args;
   const anchorEpoch = planStart(args, Date.now());
-  const items = Array.from({ length: n }, (_, index) =>
-    benchScheduledWorkflow(index, team(index % args.namespaces), periodSeconds, anchorEpoch),
-  );
-  const schedules = new Map(
-    items.map((swf, index) => [
-      swf.metadata.name as string,
-      new FireTimes(benchCron(index, periodSeconds), anchorEpoch),
-    ]),
-  );
-  say(`creating ${n} ScheduledWorkflows (${CREATE_CONCURRENCY} requests in flight)`);
-  const createStarted = Date.now();
-  await createAll(cluster.admin, items, CREATE_CONCURRENCY, (done) => say(`  ${done} created`));
-  const createSeconds = (Date.now() - createStarted) / 1000;
+  const population = planPopulation(args, anchorEpoch);
+  const runs = await observeRuns(args.path, cluster);
+  const idleWatch = args.scenario === 'idle' ? await IdleWatch.start(cluster.admin) : null;
+  try {
+    say(`creating ${args.n} ScheduledWorkflows (${CREATE_CONCURRENCY} requests in flight)`);
+    const createStarted = Date.now();
+    await createAll(cluster.admin, population.items, CREATE_CONCURRENCY, (done) => say(`  ${done} created`));
+    const createSeconds = (Date.now() - createStarted) / 1000;
 
-  await mkdir(paths.artifactsDir, { recursive: true });
-  const [metricsPort] = (await freePorts(1)) as [number];
-  const controller = await ControllerProcess.start(
+    await mkdir(paths.artifactsDir, { recursive: true });
+    const [metricsPort] = (await freePorts(1)) as [number];
+    const controller = await startController(args, paths, cluster, metricsPort);
+    say(
+      `controller started (pid ${controller.pid}: ${paths.launch.label}); schedules start at ${iso(anchorEpoch)}`,
+    );
+    try {
+      const startup = await watchStartup(controller, metricsPort, args.n);
+      const context: Context = {
+        args,
+        cluster,
+        controller,
+        metricsPort,
+        population,
+        anchorEpoch,
+        runs,
+        startup,
+        say,
+      };
+      let measured: Measured;
+      if (args.scenario === 'burst') measured = await measureBurst(context);
+      else if (args.scenario === 'idle') measured = await measureIdle(context, idleWatch as IdleWatch);
+      else measured = await measureSteady(context);
+      const finalUsage = await controller.usage();
+      await controller.stop();
+      const log = readControllerLog(await controller.log());
+      const since = (at: number | null) => (at === null ? null : at - controller.startedAt);
+      const { last, ...scenario } = measured;
+      return {
+        kind: 'end-to-end',
+        date: new Date().toISOString(),
+        machine,
+        settings: {
+          ...args,
+          cronExample: population.cronExample,
+          workers: CONTROLLER_WORKERS,
+          controller: paths.launch,
+        },
+        setup: { createSeconds, createPerSecond: args.n / createSeconds },
+        startup: {
+          cachesSyncedMs: since(log.cachesSyncedAt),
+          informerSyncMs: log.informerSyncMs,
+          firstReconcileMs: since(startup.firstReconcileAt),
+          firstPassMs: since(startup.firstPassAt),
+          firstRunCreatedMs: since(log.firstRunCreatedAt),
+          firstFireDueMs: firstFireDue(population.schedules) * 1000 - controller.startedAt,
+        },
+        memory: {
+          peakRssAtFirstReconcileBytes: startup.peakRssAtFirstReconcile,
+          peakRssAfterFirstPassBytes: startup.peakRssAfterFirstPass,
+          peakRssBytes: finalUsage.peakRssBytes,
+          rssAtEndBytes: finalUsage.rssBytes,
+          heapUsedBytes: sumSamples(last.text, 'nodejs_heap_size_used_bytes'),
+          heapTotalBytes: sumSamples(last.text, 'nodejs_heap_size_total_bytes'),
+          externalBytes: sumSamples(last.text, 'nodejs_external_memory_bytes'),
+        },
+        logProblems: log.problems,
+        controllerLog: controller.logFile,
+        runsSeenAt: runs.source,
+        ...scenario,
+      } as EndToEndResult;
+    } finally {
+      await controller.stop();
+    }
+  } finally {
+    runs.stop();
+    idleWatch?.stop();
+  }
+}
+
+function startController(
+  args: EndToEndArgs,
+  paths: EndToEndPaths,
+  cluster: BenchCluster,
+  metricsPort: number,
+): Promise<ControllerProcess> {
+  return ControllerProcess.start(
     {
-      binPath: paths.controllerBin,
+      binPath: paths.launch.script,
       nodeFlags: [
+        ...paths.launch.nodeFlags,
         ...(args.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${paths.artifactsDir}`] : []),
-        ...args.nodeFlags,
       ],
       flags: [
         `--kubeconfig=${cluster.controllerKubeconfig}`,
@@ -192,100 +405,164 @@ async function measure(
       ],
       logFile: join(paths.artifactsDir, `${paths.stem}.controller.log`),
     },
-    { CRON_SCHEDULE_TIMEZONE: 'UTC' },
+    { CRON_SCHEDULE_TIMEZONE: 'UTC', NODE_OPTIONS: paths.launch.nodeOptions },
   );
-  say(`controller started (pid ${controller.pid}); schedules start at ${iso(anchorEpoch)}`);
-  try {
-    const startup = await watchStartup(controller, metricsPort, n);
-    const windowFrom = firstWindowStart(anchorEpoch, startup.firstPassAt ?? Date.now());
-    const windowTo = windowFrom + args.seconds;
-    say(`first pass done; measuring ${iso(windowFrom)} .. ${iso(windowTo)}`);
-    await sleepUntil(windowFrom * 1000);
-    const before = await snapshot(controller, metricsPort);
-    const reviewsBefore = cluster.reviews.durationsMs.length;
-    const probe = startTimerProbe();
-    await sleepUntil(windowTo * 1000);
-    const after = await snapshot(controller, metricsPort);
-    const timerLagMs = probe.stop();
-    const reviewMs = summarize(cluster.reviews.durationsMs.slice(reviewsBefore));
-    const window = { fromEpoch: windowFrom, toEpoch: windowTo };
-    const outcome = await waitForLateFires(
-      () => analyseWindow(observed(cluster), schedules, window),
-      windowTo,
-    );
-    const finalUsage = await controller.usage();
-    await controller.stop();
-    const log = readControllerLog(await controller.log());
-    const since = (at: number | null) => (at === null ? null : at - controller.startedAt);
-    const writes = difference(after.writes, before.writes);
-    const fires = after.submissions - before.submissions;
-    const totalWrites = Object.values(writes).reduce((sum, value) => sum + value, 0);
-    return {
-      kind: 'end-to-end',
-      date: new Date().toISOString(),
-      machine,
-      settings: { ...args, cronExample: benchCron(0, periodSeconds), workers: CONTROLLER_WORKERS },
-      setup: { createSeconds, createPerSecond: n / createSeconds },
-      startup: {
-        cachesSyncedMs: since(log.cachesSyncedAt),
-        informerSyncMs: log.informerSyncMs,
-        firstReconcileMs: since(startup.firstReconcileAt),
-        firstPassMs: since(startup.firstPassAt),
-        firstRunCreatedMs: since(log.firstRunCreatedAt),
-        firstFireDueMs: firstFireDue(schedules) * 1000 - controller.startedAt,
-      },
-      steady: {
-        windowStart: iso(windowFrom),
-        seconds: args.seconds,
-        expectedFires: outcome.expected,
-        receivedFires: outcome.received,
-        repeatedOrFailedCalls: outcome.repeatedOrFailed,
-        latenessMs: summarize(outcome.latenessMs),
-        reviewMs,
-        timerLagMs,
-        controllerMeansMs: Object.fromEntries(
-          Object.keys(HISTOGRAMS).map((key) => [key, meanMs(before, after, key as HistogramKey)]),
-        ) as Record<HistogramKey, number | null>,
-        createRunPerSecond: outcome.answeredInWindow / args.seconds,
-        reconcilesPerSecond: (after.reconciles - before.reconciles) / args.seconds,
-        kubeWrites: writes,
-        writesPerFire: fires > 0 ? totalWrites / fires : null,
-        controllerCpuPercent: ((after.usage.cpuSeconds - before.usage.cpuSeconds) / args.seconds) * 100,
-        machineCpuPercent:
-          ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * 100,
-        cpuPercentByProcess: Object.fromEntries(
-          Object.entries(difference(after.tree, before.tree)).map(([name, used]) => [
-            name,
-            Math.round((used / args.seconds) * 100),
-          ]),
-        ),
-      },
-      memory: {
-        peakRssAtFirstReconcileBytes: startup.peakRssAtFirstReconcile,
-        peakRssAfterFirstPassBytes: startup.peakRssAfterFirstPass,
-        peakRssBytes: finalUsage.peakRssBytes,
-        rssAtEndBytes: finalUsage.rssBytes,
-        heapUsedBytes: sumSamples(after.text, 'nodejs_heap_size_used_bytes'),
-        heapTotalBytes: sumSamples(after.text, 'nodejs_heap_size_total_bytes'),
-        externalBytes: sumSamples(after.text, 'nodejs_external_memory_bytes'),
-      },
-      logProblems: log.problems,
-      controllerLog: controller.logFile,
-    };
-  } finally {
-    await controller.stop();
+}
+
+/** Steady firing: a window of whole periods once the first pass is done. */
+async function measureSteady(context: Context): Promise<Measured> {
+  const { args, cluster, population, runs } = context;
+  const windowFrom = firstWindowStart(context.anchorEpoch, context.startup.firstPassAt ?? Date.now());
+  const windowTo = windowFrom + args.seconds;
+  context.say(`first pass done; measuring ${iso(windowFrom)} .. ${iso(windowTo)}`);
+  await sleepUntil(windowFrom * 1000);
+  const before = await snapshot(context);
+  const reviewsBefore = cluster.reviews.durationsMs.length;
+  const probe = startTimerProbe();
+  await sleepUntil(windowTo * 1000);
+  const after = await snapshot(context);
+  const timerLagMs = probe.stop();
+  const reviewMs = summarize(cluster.reviews.durationsMs.slice(reviewsBefore));
+  const window = { fromEpoch: windowFrom, toEpoch: windowTo };
+  const outcome = await waitForFires(
+    () => analyseWindow(runs.observed(), population.schedules, window),
+    windowTo * 1000 + GRACE_MS,
+  );
+  const writes = difference(after.writes, before.writes);
+  return {
+    last: after,
+    scenario: 'steady',
+    steady: {
+      windowStart: iso(windowFrom),
+      seconds: args.seconds,
+      expectedFires: outcome.expected,
+      receivedFires: outcome.received,
+      repeatedOrFailedCalls: outcome.repeatedOrFailed,
+      latenessMs: summarize(outcome.latenessMs),
+      reviewMs,
+      timerLagMs,
+      controllerMeansMs: controllerMeans(before, after),
+      createRunPerSecond: outcome.answeredInWindow / args.seconds,
+      reconcilesPerSecond: (after.reconciles - before.reconciles) / args.seconds,
+      kubeWrites: writes,
+      writesPerFire: perFire(writes, after.submissions - before.submissions),
+      ...cpuUse(before, after),
+    },
+  };
+}
+
+/**
+ * A burst: counters read just before the second every resource is due, then the runs awaited (up
+ * to `--seconds`), then the controller's writes until it has been quiet for {@link QUIET_MS} with
+ * every run's Workflow finished, so that writes per fire include what the runs' Workflows cause.
+ */
+async function measureBurst(context: Context): Promise<Measured> {
+  const { args, cluster, population, runs } = context;
+  const due = population.burstEpoch as number;
+  const firstPassAt = context.startup.firstPassAt ?? Date.now();
+  context.say(`first pass done; ${args.n} runs due at ${iso(due)}`);
+  await sleepUntil(due * 1000 - BURST_LEAD_MS);
+  const before = await snapshot(context);
+  const reviewsBefore = cluster.reviews.durationsMs.length;
+  const probe = startTimerProbe();
+  const window = { fromEpoch: due, toEpoch: due + 1 };
+  const outcome = await waitForFires(
+    () => analyseWindow(runs.observed(), population.schedules, window),
+    (due + args.seconds) * 1000,
+  );
+  context.say(`${outcome.received} of ${outcome.expected} runs made; waiting for the controller to go quiet`);
+  const reviewMs = summarize(cluster.reviews.durationsMs.slice(reviewsBefore));
+  const quietBy = Date.now() + Math.max(60_000, Math.ceil((3 * args.n) / args.qps) * 1000);
+  const quiet = await waitForQuiet(context, outcome.received, quietBy);
+  const after = await snapshot(context);
+  const timerLagMs = probe.stop();
+  const writes = difference(after.writes, before.writes);
+  const lateness = summarize(outcome.latenessMs);
+  return {
+    last: after,
+    scenario: 'burst',
+    burst: {
+      dueAt: iso(due),
+      expectedFires: outcome.expected,
+      receivedFires: outcome.received,
+      repeatedOrFailedCalls: outcome.repeatedOrFailed,
+      lastRunMs: lateness?.max ?? null,
+      latenessMs: lateness,
+      reviewMs: args.path === 'latest' ? reviewMs : null,
+      timerLagMs,
+      controllerMeansMs: controllerMeans(before, after),
+      measuredSeconds: (after.at - before.at) / 1000,
+      quietAfterMs: after.at - due * 1000,
+      quiet,
+      kubeWrites: writes,
+      writesPerFire: perFire(writes, after.submissions - before.submissions),
+      reconciles: after.reconciles - before.reconciles,
+      firstPassLateMs: Math.max(0, firstPassAt - due * 1000),
+      ...cpuUse(before, after),
+    },
+  };
+}
+
+/**
+ * Idle resources: once every blocked resource shows its active run, a window of `--seconds`
+ * (several resyncs) in which nothing is due to run; the controller's writes and reconciles over
+ * it, and the status updates and events by kind of resource, from watches.
+ */
+async function measureIdle(context: Context, idleWatch: IdleWatch): Promise<Measured> {
+  const { args, population } = context;
+  const blocked = [...population.idleKinds].filter(([, kind]) => kind === 'blocked').map(([name]) => name);
+  context.say(`first pass done; waiting for the first runs of ${blocked.length} blocked resources`);
+  const readyBy = (context.anchorEpoch + args.periodSeconds) * 1000 + IDLE_READY_SLACK_MS;
+  while (idleWatch.withActiveRun(blocked) < blocked.length && Date.now() < readyBy) {
+    await sleep(500);
   }
+  const blockedWithActiveRun = idleWatch.withActiveRun(blocked);
+  const windowFrom = Math.ceil(Date.now() / 1000) + SETTLE_SECONDS;
+  const windowTo = windowFrom + args.seconds;
+  context.say(`${blockedWithActiveRun} blocked; measuring ${iso(windowFrom)} .. ${iso(windowTo)}`);
+  await sleepUntil(windowFrom * 1000);
+  const before = await snapshot(context);
+  await sleepUntil(windowTo * 1000);
+  const after = await snapshot(context);
+  const window = { fromEpoch: windowFrom, toEpoch: windowTo };
+  const kinds = [...population.idleKinds.values()];
+  const resources = Object.fromEntries(
+    IDLE_KINDS.map((kind) => [kind, kinds.filter((k) => k === kind).length]),
+  ) as Record<IdleKind, number>;
+  return {
+    last: after,
+    scenario: 'idle',
+    idle: {
+      windowStart: iso(windowFrom),
+      seconds: args.seconds,
+      resyncs: args.seconds / args.resyncSeconds,
+      resources,
+      blockedWithActiveRun,
+      kubeWrites: difference(after.writes, before.writes),
+      statusUpdatesByKind: countByKind(idleWatch.updates, population.idleKinds, IDLE_KINDS, window),
+      eventsByKind: countByKind(idleWatch.events, population.idleKinds, IDLE_KINDS, window),
+      reconciles: after.reconciles - before.reconciles,
+      submissions: after.submissions - before.submissions,
+      controllerMeansMs: controllerMeans(before, after),
+      watch: idleWatch.watch,
+      ...cpuUse(before, after),
+    },
+  };
 }
 
 /** Seconds given to a backlog left by a first pass that ran past the schedules' start. */
 const SETTLE_SECONDS = 5;
 
-/** When the schedules start: after the creation, the controller's start and its first pass, as estimated. */
-export function planStart(args: Pick<EndToEndArgs, 'n' | 'qps'>, nowMs: number): number {
+/**
+ * When the schedules start: after the creation, the controller's start and its first pass, as
+ * estimated (a burst is due at the first whole minute from then).
+ */
+export function planStart(args: Pick<EndToEndArgs, 'scenario' | 'n' | 'qps'>, nowMs: number): number {
   const seconds =
     args.n / ASSUMED_CREATE_RATE +
     ASSUMED_START_SECONDS +
-    args.n / Math.min(args.qps, ASSUMED_FIRST_PASS_RATE);
+    args.n / Math.min(args.qps, ASSUMED_FIRST_PASS_RATE) +
+    (args.scenario === 'burst' ? BURST_MARGIN_SECONDS : 0);
   return Math.ceil(nowMs / 1000 + seconds);
 }
 
@@ -296,6 +573,12 @@ export function planStart(args: Pick<EndToEndArgs, 'n' | 'qps'>, nowMs: number):
  */
 export function firstWindowStart(anchorEpoch: number, firstPassAtMs: number): number {
   return Math.max(anchorEpoch, Math.ceil(firstPassAtMs / 1000) + SETTLE_SECONDS);
+}
+
+/** Writes per run submitted; null when none was. */
+export function perFire(writes: Readonly<Record<string, number>>, fires: number): number | null {
+  const total = Object.values(writes).reduce((sum, value) => sum + value, 0);
+  return fires > 0 ? total / fires : null;
 }
 
 interface Startup {
@@ -327,12 +610,14 @@ async function watchStartup(controller: ControllerProcess, port: number, n: numb
       const peakRssAfterFirstPass = (await controller.usage()).peakRssBytes;
       return { firstReconcileAt, firstPassAt: now, peakRssAtFirstReconcile, peakRssAfterFirstPass };
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`the controller's first pass over ${n} resources took over ten minutes`);
 }
 
 interface Snapshot {
+  /** When it was taken, epoch ms. */
+  readonly at: number;
   /** The /metrics text. */
   readonly text: string;
   readonly usage: ProcessUsage;
@@ -356,32 +641,57 @@ const HISTOGRAMS = {
 /** A histogram the benchmark reads. */
 export type HistogramKey = keyof typeof HISTOGRAMS;
 
-function meanMs(before: Snapshot, after: Snapshot, key: HistogramKey): number | null {
-  const count = after.histograms[key].count - before.histograms[key].count;
-  return count > 0 ? ((after.histograms[key].sum - before.histograms[key].sum) / count) * 1000 : null;
+/** Kinds of `scheduled_workflow_kube_writes_total`. */
+const WRITE_KINDS = ['update', 'create', 'event'] as const;
+
+function controllerMeans(before: Snapshot, after: Snapshot): ControllerMeans {
+  const mean = (key: HistogramKey) => {
+    const count = after.histograms[key].count - before.histograms[key].count;
+    return count > 0 ? ((after.histograms[key].sum - before.histograms[key].sum) / count) * 1000 : null;
+  };
+  return Object.fromEntries(Object.keys(HISTOGRAMS).map((key) => [key, mean(key as HistogramKey)])) as Record<
+    HistogramKey,
+    number | null
+  >;
 }
 
-async function snapshot(controller: ControllerProcess, port: number): Promise<Snapshot> {
+function cpuUse(before: Snapshot, after: Snapshot): CpuUse {
+  const seconds = (after.at - before.at) / 1000;
+  return {
+    controllerCpuPercent: ((after.usage.cpuSeconds - before.usage.cpuSeconds) / seconds) * 100,
+    machineCpuPercent:
+      ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * 100,
+    cpuPercentByProcess: Object.fromEntries(
+      Object.entries(difference(after.tree, before.tree)).map(([name, used]) => [
+        name,
+        Math.round((used / seconds) * 100),
+      ]),
+    ),
+  };
+}
+
+async function snapshot(context: Pick<Context, 'controller' | 'metricsPort'>): Promise<Snapshot> {
+  const { controller } = context;
+  const at = Date.now();
   const [text, usage, machine, tree] = await Promise.all([
-    scrape(port),
+    scrape(context.metricsPort),
     controller.usage(),
     machineCpuTicks(),
     processTreeCpuSeconds(process.pid, { [controller.pid]: 'controller' }),
   ]);
   const own = process.cpuUsage();
   tree.bench = (own.user + own.system) / 1e6;
-  const writes: Record<string, number> = {};
-  for (const kind of ['update', 'create', 'event']) {
-    writes[kind] = sumSamples(text, 'scheduled_workflow_kube_writes_total', { kind });
-  }
   return {
+    at,
     text,
     usage,
     machine,
     tree,
     reconciles: sumSamples(text, 'scheduled_workflow_throughput_total'),
     submissions: sumSamples(text, 'scheduled_workflow_submissions_total'),
-    writes,
+    writes: Object.fromEntries(
+      WRITE_KINDS.map((kind) => [kind, sumSamples(text, 'scheduled_workflow_kube_writes_total', { kind })]),
+    ),
     histograms: Object.fromEntries(
       Object.entries(HISTOGRAMS).map(([key, [name, labels]]) => [
         key,
@@ -397,22 +707,41 @@ function difference(after: Record<string, number>, before: Record<string, number
   );
 }
 
-function observed(cluster: BenchCluster): ObservedCall[] {
-  return cluster.kfp.calls.map((call) => ({
-    displayName: call.request.run?.displayName ?? '',
-    at: call.at,
-    created: call.outcome === 'created',
-  }));
-}
-
-/** Analyses once every fire due in the window has arrived, or {@link GRACE_MS} after the window. */
-async function waitForLateFires(analyse: () => WindowOutcome, windowToEpoch: number): Promise<WindowOutcome> {
-  const deadline = windowToEpoch * 1000 + GRACE_MS;
+/** Analyses once every fire due has arrived, or at `deadlineMs`. */
+async function waitForFires(analyse: () => WindowOutcome, deadlineMs: number): Promise<WindowOutcome> {
   for (;;) {
     const outcome = analyse();
-    if (outcome.received >= outcome.expected || Date.now() >= deadline) return outcome;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (outcome.received >= outcome.expected || Date.now() >= deadlineMs) return outcome;
+    await sleep(250);
   }
+}
+
+/**
+ * Waits until the stand-in for Argo has finished `runs` Workflows and the controller has then made
+ * no write for {@link QUIET_MS} (so the writes the finished Workflows cause are counted), or until
+ * `deadlineMs`.
+ */
+async function waitForQuiet(context: Context, runs: number, deadlineMs: number): Promise<boolean> {
+  const { argo } = context.cluster;
+  let writes = -1;
+  let quietSince = Date.now();
+  let finished = false;
+  while (Date.now() < deadlineMs) {
+    const now = Date.now();
+    const total = sumSamples(await scrape(context.metricsPort), 'scheduled_workflow_kube_writes_total');
+    if (!finished && (argo === null || argo.completed >= runs)) {
+      finished = true;
+      quietSince = now;
+    }
+    if (total !== writes) {
+      writes = total;
+      quietSince = now;
+    } else if (finished && now - quietSince >= QUIET_MS) {
+      return true;
+    }
+    await sleep(500);
+  }
+  return false;
 }
 
 function firstFireDue(schedules: ReadonlyMap<string, FireTimes>): number {
@@ -421,8 +750,12 @@ function firstFireDue(schedules: ReadonlyMap<string, FireTimes>): number {
   return first;
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function sleepUntil(epochMs: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
+  return sleep(Math.max(0, epochMs - Date.now()));
 }
 
 function iso(epochSeconds: number): string {

@@ -4,10 +4,24 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BenchArgumentError, parseBenchArgs } from './args.js';
+import { BenchArgumentError, type EndToEndArgs, parseBenchArgs } from './args.js';
 import { type CronBenchResult, runCronBench } from './cron-bench.js';
-import { type EndToEndResult, type MachineInfo, runEndToEnd } from './e2e.js';
-import { formatCronBench, formatCronSummary, formatEndToEnd, formatSummary } from './report.js';
+import { type ControllerLaunch, type EndToEndResult, type MachineInfo, runEndToEnd } from './e2e.js';
+import {
+  deployedNodeInvocation,
+  type InstallDefaults,
+  InstallDefaultsError,
+  imageNodeInvocation,
+  installDefaults,
+} from './install.js';
+import {
+  formatCronBench,
+  formatCronSummary,
+  formatEndToEnd,
+  formatSummary,
+  resultKey,
+  upgradeResult,
+} from './report.js';
 
 /** The bench package's folder (this file is `dist/main.js`). */
 const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,6 +29,8 @@ const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONTROLLER_DIST = join(BENCH_DIR, '..', 'apps', 'swf-controller', 'dist');
 const CONTROLLER_BIN = join(CONTROLLER_DIST, 'bin.js');
 const CONTROLLER_BUNDLE = join(CONTROLLER_DIST, 'bundle', 'swf-controller.mjs');
+/** The image's Containerfile, whose ENTRYPOINT says how node runs the bundle. */
+const CONTAINERFILE = join(BENCH_DIR, '..', 'apps', 'image', 'Containerfile');
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -45,7 +61,10 @@ async function writeResult(outDir: string, name: string, result: object): Promis
   return path;
 }
 
-/** The newest end-to-end result per N and controller build, in N order, and the newest cron result. */
+/**
+ * The newest end-to-end result per scenario, path, N and controller build, in N order (the bundle
+ * after `dist/bin.js`, the embedded path after the latest), and the newest cron result.
+ */
 async function newestResults(
   outDir: string,
 ): Promise<{ runs: EndToEndResult[]; cron: CronBenchResult | null }> {
@@ -55,14 +74,41 @@ async function newestResults(
   for (const name of names) {
     const result = JSON.parse(await readFile(join(outDir, name), 'utf8')) as EndToEndResult | CronBenchResult;
     if (result.kind === 'cron') cron = result;
-    else runs.set(`${result.settings.n}${result.settings.bundle ? ' bundle' : ''}`, result);
+    else runs.set(resultKey(upgradeResult(result)), upgradeResult(result));
   }
-  const order = (r: EndToEndResult) => r.settings.n * 2 + (r.settings.bundle ? 1 : 0);
+  const order = ({ settings }: EndToEndResult) =>
+    settings.n * 4 + (settings.path === 'embedded' ? 2 : 0) + (settings.bundle ? 1 : 0);
   return { runs: [...runs.values()].sort((a, b) => order(a) - order(b)), cron };
 }
 
+/**
+ * How node runs the controller: the image's bundle with the node flags of the image's ENTRYPOINT
+ * and the `NODE_OPTIONS` of its Deployment (env or image), `dist/bin.js` or another CLI with none;
+ * `--node-flags` and `--cpu-prof` come on top.
+ */
+async function controllerLaunch(args: EndToEndArgs, install: InstallDefaults): Promise<ControllerLaunch> {
+  if (!args.bundle) {
+    return {
+      script: args.controllerPath ?? CONTROLLER_BIN,
+      label: args.controllerPath ?? 'dist/bin.js',
+      nodeFlags: args.nodeFlags,
+      nodeOptions: '',
+      origin: args.nodeFlags.length > 0 ? 'from --node-flags' : 'none asked for',
+    };
+  }
+  const image = deployedNodeInvocation(imageNodeInvocation(await readFile(CONTAINERFILE, 'utf8')), install);
+  return {
+    script: CONTROLLER_BUNDLE,
+    label: "dist/bundle/swf-controller.mjs (the image's bundle)",
+    nodeFlags: [...image.flags, ...args.nodeFlags],
+    nodeOptions: image.nodeOptions,
+    origin: `the image's ENTRYPOINT and NODE_OPTIONS${args.nodeFlags.length > 0 ? ', then --node-flags' : ''}`,
+  };
+}
+
 async function main(argv: readonly string[]): Promise<void> {
-  const args = parseBenchArgs(argv);
+  const install = installDefaults();
+  const args = parseBenchArgs(argv, install.clientLimits);
   const outDir = isAbsolute(args.outDir) ? args.outDir : join(BENCH_DIR, args.outDir);
   const started = stamp(new Date());
   if (args.command === 'summary') {
@@ -77,14 +123,13 @@ async function main(argv: readonly string[]): Promise<void> {
     say(`wrote ${await writeResult(outDir, `${started}-cron.json`, { ...result, machine: machine() })}`);
     return;
   }
-  const stem = `${started}-n${args.n}${args.bundle ? '-bundle' : ''}`;
+  const scenario = args.scenario === 'steady' ? '' : `-${args.scenario}`;
+  const path = args.path === 'latest' ? '' : `-${args.path}`;
+  const stem = `${started}${scenario}${path}-n${args.n}${args.bundle ? '-bundle' : ''}`;
+  const launch = await controllerLaunch(args, install);
   const result = await runEndToEnd(
     args,
-    {
-      controllerBin: args.controllerPath ?? (args.bundle ? CONTROLLER_BUNDLE : CONTROLLER_BIN),
-      artifactsDir: join(outDir, 'profiles'),
-      stem,
-    },
+    { launch, artifactsDir: join(outDir, 'profiles'), stem },
     machine(),
     say,
   );
@@ -93,7 +138,7 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof BenchArgumentError) {
+  if (error instanceof BenchArgumentError || error instanceof InstallDefaultsError) {
     say(`pnpm bench: ${error.message}`);
     process.exitCode = 2;
     return;

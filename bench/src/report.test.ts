@@ -1,6 +1,16 @@
 import type { CronBenchResult } from './cron-bench.js';
-import type { EndToEndResult } from './e2e.js';
-import { checkTargets, formatCronBench, latenessLimitMs, table } from './report.js';
+import type { BurstResult, EndToEndResult, IdleResult } from './e2e.js';
+import {
+  checkTargets,
+  endToEndRows,
+  formatCronBench,
+  formatSummary,
+  idleWritesPerResourcePerResync,
+  latenessLimitMs,
+  resultKey,
+  table,
+  upgradeResult,
+} from './report.js';
 
 function result(overrides: {
   n?: number;
@@ -11,6 +21,7 @@ function result(overrides: {
   received?: number;
 }): EndToEndResult {
   return {
+    scenario: 'steady',
     settings: { n: overrides.n ?? 1_000 },
     startup: { firstReconcileMs: overrides.firstReconcileMs ?? 2_000 },
     steady: {
@@ -92,5 +103,194 @@ describe('formatCronBench', () => {
   it('marks an expression the other engine rejects and leaves it out of the mean', () => {
     expect(text).toContain('rejects');
     expect(text).toContain('ours vs slow: x2000.00 (geometric mean over 1 cases)');
+  });
+});
+
+/** What every scenario's rows read besides its own measures. */
+function common(settings: Record<string, unknown>) {
+  return {
+    kind: 'end-to-end',
+    date: '2026-01-01T00:00:00.000Z',
+    machine: { cores: 2, totalMemBytes: 1, cpuModel: 'cpu', node: 'v20', loadAverage: [1, 1, 1] },
+    settings: {
+      path: 'latest',
+      n: 1_000,
+      qps: 10,
+      burst: 20,
+      qpsFrom: 'install',
+      burstFrom: 'install',
+      resyncSeconds: 30,
+      periodSeconds: 3600,
+      seconds: 530,
+      bundle: true,
+      controllerPath: null,
+      nodeFlags: [],
+      cronExample: '0 37 * * * *',
+      controller: {
+        script: '/x/swf-controller.mjs',
+        label: "dist/bundle/swf-controller.mjs (the image's bundle)",
+        nodeFlags: [],
+        nodeOptions: '',
+        origin: "the image's ENTRYPOINT and NODE_OPTIONS",
+      },
+      ...settings,
+    },
+    setup: { createSeconds: 4, createPerSecond: 250 },
+    startup: {
+      cachesSyncedMs: 1,
+      informerSyncMs: 1,
+      firstReconcileMs: 2_000,
+      firstPassMs: 3,
+      firstRunCreatedMs: 4,
+      firstFireDueMs: 5,
+    },
+    memory: {
+      peakRssAtFirstReconcileBytes: 1,
+      peakRssAfterFirstPassBytes: 1,
+      peakRssBytes: 100_000_000,
+      rssAtEndBytes: 1,
+      heapUsedBytes: 1,
+      heapTotalBytes: 1,
+      externalBytes: 1,
+    },
+    logProblems: {},
+    controllerLog: 'log',
+    runsSeenAt: "the KFP API double's answer to CreateRun",
+  };
+}
+
+const cpu = { controllerCpuPercent: 10, machineCpuPercent: 50, cpuPercentByProcess: { controller: 10 } };
+const means = { lateness: 1, reconcile: 2, createRun: 3, statusWrite: 4 };
+
+function burstResult(
+  overrides: { lastRunMs?: number; received?: number; n?: number; qpsFrom?: string } = {},
+): BurstResult {
+  return {
+    ...common({ n: overrides.n ?? 1_000, qpsFrom: overrides.qpsFrom ?? 'install', scenario: 'burst' }),
+    scenario: 'burst',
+    burst: {
+      dueAt: '2026-01-01T00:37:00.000Z',
+      expectedFires: 1_000,
+      receivedFires: overrides.received ?? 1_000,
+      repeatedOrFailedCalls: 0,
+      lastRunMs: overrides.lastRunMs ?? 12_000,
+      latenessMs: { count: 1_000, p50: 6_000, p99: 11_900, max: overrides.lastRunMs ?? 12_000, mean: 6_000 },
+      reviewMs: { count: 1_000, p50: 20, p99: 80, max: 90, mean: 25 },
+      timerLagMs: null,
+      controllerMeansMs: means,
+      measuredSeconds: 30,
+      quietAfterMs: 29_000,
+      quiet: true,
+      kubeWrites: { update: 3_000, create: 0, event: 1_000 },
+      writesPerFire: 4,
+      reconciles: 4_000,
+      firstPassLateMs: 0,
+      ...cpu,
+    },
+  } as unknown as BurstResult;
+}
+
+function idleResult(writes: Record<string, number>): IdleResult {
+  return {
+    ...common({ n: 300, qpsFrom: 'bench', burstFrom: 'bench', resyncSeconds: 5, scenario: 'idle' }),
+    scenario: 'idle',
+    idle: {
+      windowStart: '2026-01-01T00:10:00.000Z',
+      seconds: 60,
+      resyncs: 12,
+      resources: { disabled: 100, blocked: 100, waiting: 100 },
+      blockedWithActiveRun: 100,
+      kubeWrites: writes,
+      statusUpdatesByKind: { disabled: 0, blocked: writes.update ?? 0, waiting: 0 },
+      eventsByKind: { disabled: 0, blocked: 0, waiting: 0 },
+      reconciles: 3_600,
+      submissions: 0,
+      controllerMeansMs: means,
+      watch: { restarts: 0, gaps: 0 },
+      ...cpu,
+    },
+  } as unknown as IdleResult;
+}
+
+const rows = (result: EndToEndResult) => Object.fromEntries(endToEndRows(result));
+
+describe('a burst', () => {
+  it('reports the time to the last run made, the rate and the writes per fire', () => {
+    const r = rows(burstResult());
+    expect(r['scheduled second -> last run made']).toBe('12000 ms');
+    expect(r['runs made per second']).toBe('83.3');
+    expect(r['runs made / expected']).toBe('1000 / 1000');
+    expect(r['CLIENT_QPS / CLIENT_BURST']).toBe("10 / 20 (the install's defaults)");
+    expect(r['Kubernetes writes per fire']).toBe('4.00 (update 3000, create 0, event 1000)');
+    expect(r.controller).toBe(
+      "dist/bundle/swf-controller.mjs (the image's bundle); node flags: none (the image's ENTRYPOINT and NODE_OPTIONS)",
+    );
+  });
+
+  it('says how many runs were not made in time', () => {
+    expect(rows(burstResult({ received: 990 }))['scheduled second -> last run made']).toBe(
+      '12000 ms (10 runs not made within 530 s)',
+    );
+  });
+
+  it.each([
+    [{ lastRunMs: 15_000 }, true],
+    [{ lastRunMs: 15_001 }, false],
+    [{ received: 999, lastRunMs: 1_000 }, false],
+  ])('checks every run made within 15 s: %j', (overrides, met) => {
+    const [target] = checkTargets(burstResult(overrides));
+    expect(target).toMatchObject({ name: 'every run made within 15 s of its second', met });
+    expect(target?.note).toBeUndefined();
+  });
+
+  it('notes when the run is not the one the target is stated for', () => {
+    expect(checkTargets(burstResult({ n: 100 }))[0]?.note).toContain('stated for N = 1000');
+    expect(checkTargets(burstResult({ qpsFrom: 'flag' }))[0]?.note).toContain("install's CLIENT_QPS");
+  });
+});
+
+describe('idle resources', () => {
+  it('reports writes per resource per resync, by write kind and by resource kind', () => {
+    const result = idleResult({ update: 100, create: 0, event: 0 });
+    expect(idleWritesPerResourcePerResync(result)).toBeCloseTo(100 / 3600);
+    const r = rows(result);
+    expect(r['Kubernetes writes per resource per resync']).toBe('0.028 (update 100, create 0, event 0)');
+    expect(r['status updates per resource per resync, by resource kind (count)']).toBe(
+      'disabled 0.000 (0), blocked 0.083 (100), waiting 0.000 (0)',
+    );
+    expect(r['reconciles per resync']).toBe('300.0 (1.000 per resource)');
+    expect(r['resources (N)']).toBe('300 (100 disabled, 100 blocked, 100 waiting)');
+  });
+
+  it.each([
+    [{ update: 0, create: 0, event: 0 }, true],
+    [{ update: 1, create: 0, event: 0 }, false],
+  ])('checks for no write at resync: %j', (writes, met) => {
+    expect(checkTargets(idleResult(writes))[0]).toMatchObject({
+      name: 'Kubernetes writes per idle resource per resync',
+      met,
+    });
+  });
+});
+
+describe('upgradeResult', () => {
+  const old = {
+    kind: 'end-to-end',
+    settings: { n: 100, bundle: false, controllerPath: null, nodeFlags: [] },
+  } as unknown as EndToEndResult;
+
+  it('reads a result from before the scenarios as a steady run of the latest path', () => {
+    const upgraded = upgradeResult(old);
+    expect(upgraded).toMatchObject({ scenario: 'steady', settings: { scenario: 'steady', path: 'latest' } });
+    expect(resultKey(upgraded)).toBe('steady latest 100 dist/bin.js');
+  });
+});
+
+describe('formatSummary', () => {
+  it('writes one table per scenario, one column per result', () => {
+    const text = formatSummary([burstResult(), burstResult({ n: 100 }), idleResult({ update: 0 })]);
+    expect(text).toContain('### burst\n\n| metric | N = 1000 (bundle) | N = 100 (bundle) |');
+    expect(text).toContain('### idle\n\n| metric | N = 300 (bundle) |');
+    expect(text).not.toContain('### steady');
   });
 });

@@ -1,6 +1,17 @@
 /** Tables and target checks of the benchmarks' results. */
+import type { Scenario } from './args.js';
 import type { CronBenchResult } from './cron-bench.js';
-import type { EndToEndResult } from './e2e.js';
+import type {
+  BurstResult,
+  ControllerMeans,
+  CpuUse,
+  EndToEndResult,
+  IdleResult,
+  RunSettings,
+  SteadyResult,
+} from './e2e.js';
+import { IDLE_KINDS, type IdleKind } from './population.js';
+import type { Summary } from './stats.js';
 
 /** One target the end-to-end benchmark checks. */
 export interface TargetCheck {
@@ -11,6 +22,8 @@ export interface TargetCheck {
   readonly value: string;
   /** `null` when nothing was measured. */
   readonly met: boolean | null;
+  /** When the target is stated for other settings than the run's, which. */
+  readonly note?: string;
 }
 
 /** Highest acceptable p99 lateness: 1 s up to 1,000 resources, 2 s above. */
@@ -24,10 +37,22 @@ export const MAX_WRITES_PER_FIRE = 2;
 export const MAX_PEAK_RSS_BYTES = 250_000_000;
 /** Longest time from start to the first reconcile. */
 export const MAX_FIRST_RECONCILE_MS = 10_000;
+/** Longest time from a burst's second to its last run made. */
+export const MAX_BURST_MS = 15_000;
+/** The burst target is stated for this many runs due on one second, at the install's client limits. */
+export const BURST_TARGET_N = 1_000;
+/** Kubernetes writes an idle resource may cause per resync. */
+export const MAX_IDLE_WRITES_PER_RESYNC = 0;
 
-/** The targets, checked against one result. */
+/** The targets of a result's scenario, checked against it. */
 export function checkTargets(result: EndToEndResult): TargetCheck[] {
-  const { steady, startup, memory, settings } = result;
+  if (result.scenario === 'burst') return burstTargets(result);
+  if (result.scenario === 'idle') return idleTargets(result);
+  return steadyTargets(result);
+}
+
+function steadyTargets(result: SteadyResult): TargetCheck[] {
+  const { steady, settings } = result;
   const p99 = steady.latenessMs?.p99 ?? null;
   const latenessLimit = latenessLimitMs(settings.n);
   return [
@@ -49,6 +74,13 @@ export function checkTargets(result: EndToEndResult): TargetCheck[] {
       value: steady.writesPerFire === null ? 'n/a' : steady.writesPerFire.toFixed(2),
       met: steady.writesPerFire === null ? null : steady.writesPerFire <= MAX_WRITES_PER_FIRE,
     },
+    ...commonTargets(result),
+  ];
+}
+
+function commonTargets(result: EndToEndResult): TargetCheck[] {
+  const { startup, memory } = result;
+  return [
     {
       name: 'controller peak RSS',
       limit: `<= ${megabytes(MAX_PEAK_RSS_BYTES)}`,
@@ -64,53 +96,209 @@ export function checkTargets(result: EndToEndResult): TargetCheck[] {
   ];
 }
 
+function burstTargets(result: BurstResult): TargetCheck[] {
+  const { burst, settings } = result;
+  const all = burst.receivedFires === burst.expectedFires;
+  const asStated =
+    settings.n === BURST_TARGET_N && settings.qpsFrom === 'install' && settings.burstFrom === 'install';
+  return [
+    {
+      name: 'every run made within 15 s of its second',
+      limit: `<= ${seconds(MAX_BURST_MS)}`,
+      value:
+        all && burst.lastRunMs !== null
+          ? seconds(burst.lastRunMs)
+          : `${burst.receivedFires} of ${burst.expectedFires} made`,
+      met: all && burst.lastRunMs !== null && burst.lastRunMs <= MAX_BURST_MS,
+      ...(!asStated && {
+        note: `stated for N = ${BURST_TARGET_N} at the install's CLIENT_QPS/CLIENT_BURST; this run: N = ${settings.n}, ${settings.qps} / ${settings.burst}`,
+      }),
+    },
+    ...commonTargets(result),
+  ];
+}
+
+function idleTargets(result: IdleResult): TargetCheck[] {
+  const perResync = idleWritesPerResourcePerResync(result);
+  return [
+    {
+      name: 'Kubernetes writes per idle resource per resync',
+      limit: `= ${MAX_IDLE_WRITES_PER_RESYNC}`,
+      value: perResync === null ? 'n/a' : perResync.toFixed(3),
+      met: perResync === null ? null : perResync <= MAX_IDLE_WRITES_PER_RESYNC,
+    },
+    ...commonTargets(result),
+  ];
+}
+
+/** Every write of the idle window, per resource and per resync; null for an empty window. */
+export function idleWritesPerResourcePerResync(result: IdleResult): number | null {
+  const total = Object.values(result.idle.kubeWrites).reduce((sum, value) => sum + value, 0);
+  const per = result.settings.n * result.idle.resyncs;
+  return per > 0 ? total / per : null;
+}
+
 /** The rows of one end-to-end result, as `[metric, value]`. */
 export function endToEndRows(result: EndToEndResult): [string, string][] {
-  const { settings, setup, startup, steady, memory } = result;
-  const lateness = steady.latenessMs;
-  const review = steady.reviewMs;
-  const means = steady.controllerMeansMs;
-  const writes = Object.entries(steady.kubeWrites)
-    .map(([kind, count]) => `${kind} ${count}`)
-    .join(', ');
+  if (result.scenario === 'burst') return burstRows(result);
+  if (result.scenario === 'idle') return idleRows(result);
+  return steadyRows(result);
+}
+
+function steadyRows(result: SteadyResult): [string, string][] {
+  const { settings, startup, steady } = result;
   return [
-    ['resources (N)', String(settings.n)],
-    ['controller', controllerText(settings)],
+    ...headRows(result),
     ['schedule', `every ${settings.periodSeconds} s, e.g. "${settings.cronExample}"`],
     ['fires per second (scheduled)', (settings.n / settings.periodSeconds).toFixed(1)],
-    ['CLIENT_QPS / CLIENT_BURST', `${settings.qps} / ${settings.burst}`],
-    ['created in', `${setup.createSeconds.toFixed(1)} s (${setup.createPerSecond.toFixed(0)}/s)`],
-    ['start -> caches synced', milliseconds(startup.cachesSyncedMs)],
-    ['start -> first reconcile', milliseconds(startup.firstReconcileMs)],
-    ['start -> every resource reconciled', milliseconds(startup.firstPassMs)],
+    ['CLIENT_QPS / CLIENT_BURST', limitsText(settings)],
+    ...startupRows(result),
     [
       'start -> first run created',
       `${milliseconds(startup.firstRunCreatedMs)} (first fire due ${milliseconds(startup.firstFireDueMs)})`,
     ],
     ['window', `${steady.seconds} s from ${steady.windowStart}`],
     ['fires received / expected', `${steady.receivedFires} / ${steady.expectedFires}`],
-    ['lateness p50 / p99 / max', lateness ? `${lateness.p50} / ${lateness.p99} / ${lateness.max} ms` : 'n/a'],
+    ['lateness p50 / p99 / max', latenessText(steady.latenessMs)],
+    ['  of which SubjectAccessReview p50 / p99', reviewText(steady.reviewMs, settings)],
+    ['timer lag in the benchmark process p50 / p99', timerLagText(steady.timerLagMs)],
+    meansRow(steady.controllerMeansMs),
     [
-      '  of which SubjectAccessReview p50 / p99',
-      review ? `${review.p50.toFixed(1)} / ${review.p99.toFixed(1)} ms` : 'n/a',
+      settings.path === 'embedded' ? 'Workflows created per second' : 'CreateRun calls per second',
+      steady.createRunPerSecond.toFixed(1),
     ],
-    [
-      'timer lag in the benchmark process p50 / p99',
-      steady.timerLagMs ? `${steady.timerLagMs.p50} / ${steady.timerLagMs.p99} ms` : 'n/a',
-    ],
-    [
-      'controller means: lateness / reconcile / CreateRun / status write',
-      [means.lateness, means.reconcile, means.createRun, means.statusWrite].map(milliseconds).join(' / '),
-    ],
-    ['CreateRun calls per second', steady.createRunPerSecond.toFixed(1)],
     ['reconciles per second', steady.reconcilesPerSecond.toFixed(1)],
+    ['Kubernetes writes per fire', writesPerFireText(steady.writesPerFire, steady.kubeWrites)],
+    ...usageRows(result, steady),
+  ];
+}
+
+function burstRows(result: BurstResult): [string, string][] {
+  const { settings, burst } = result;
+  const made = burst.receivedFires;
+  const missing = burst.expectedFires - made;
+  const lastRun =
+    burst.lastRunMs === null
+      ? 'n/a (no run made)'
+      : `${milliseconds(burst.lastRunMs)}${missing > 0 ? ` (${missing} runs not made within ${settings.seconds} s)` : ''}`;
+  return [
+    ...headRows(result),
+    ['schedule', `every resource "${settings.cronExample}" (hourly), due at ${burst.dueAt}`],
+    ['CLIENT_QPS / CLIENT_BURST', limitsText(settings)],
+    ['resync interval', `${settings.resyncSeconds} s`],
+    ...startupRows(result),
     [
-      'Kubernetes writes per fire',
-      steady.writesPerFire === null ? 'n/a' : `${steady.writesPerFire.toFixed(2)} (${writes})`,
+      'first pass ended',
+      burst.firstPassLateMs > 0
+        ? `${milliseconds(burst.firstPassLateMs)} AFTER the scheduled second (measured with the burst)`
+        : 'before the scheduled second',
     ],
-    ['controller CPU', `${steady.controllerCpuPercent.toFixed(0)}% of one core`],
-    ['machine CPU', `${steady.machineCpuPercent.toFixed(0)}% of ${result.machine.cores} cores`],
-    ['CPU by process (% of one core)', cpuText(steady.cpuPercentByProcess)],
+    [
+      'runs made / expected',
+      `${made} / ${burst.expectedFires}${burst.repeatedOrFailedCalls > 0 ? ` (${burst.repeatedOrFailedCalls} repeated or failed calls)` : ''}`,
+    ],
+    ['scheduled second -> last run made', lastRun],
+    [
+      'runs made per second',
+      burst.lastRunMs && burst.lastRunMs > 0 ? (made / (burst.lastRunMs / 1000)).toFixed(1) : 'n/a',
+    ],
+    ['lateness p50 / p99 / max', latenessText(burst.latenessMs)],
+    ['  of which SubjectAccessReview p50 / p99', reviewText(burst.reviewMs, settings)],
+    ['timer lag in the benchmark process p50 / p99', timerLagText(burst.timerLagMs)],
+    meansRow(burst.controllerMeansMs),
+    [
+      'counted over',
+      `${burst.measuredSeconds.toFixed(1)} s: from 1 s before the second until ${seconds(burst.quietAfterMs)} after it (${
+        burst.quiet ? 'Workflows finished, then no write for 3 s' : 'NOT quiet: still busy at the deadline'
+      })`,
+    ],
+    ['reconciles', String(burst.reconciles)],
+    ['Kubernetes writes per fire', writesPerFireText(burst.writesPerFire, burst.kubeWrites)],
+    ...usageRows(result, burst),
+  ];
+}
+
+function idleRows(result: IdleResult): [string, string][] {
+  const { settings, idle } = result;
+  const resyncs = idle.resyncs;
+  const perResource = (count: number, of: number) =>
+    of * resyncs > 0 ? (count / (of * resyncs)).toFixed(3) : 'n/a';
+  const byKind = (counts: Readonly<Record<IdleKind, number>>) =>
+    IDLE_KINDS.map(
+      (kind) => `${kind} ${perResource(counts[kind], idle.resources[kind])} (${counts[kind]})`,
+    ).join(', ');
+  const writesPerResync = idleWritesPerResourcePerResync(result);
+  return [
+    ...headRows(result, IDLE_KINDS.map((kind) => `${idle.resources[kind]} ${kind}`).join(', ')),
+    [
+      'schedule',
+      `every ${settings.periodSeconds} s, e.g. "${settings.cronExample}"; disabled: enabled false; blocked: maxConcurrency 1, noCatchup, one run active that never finishes; waiting: start a year ahead`,
+    ],
+    ['CLIENT_QPS / CLIENT_BURST', limitsText(settings)],
+    ...startupRows(result),
+    [
+      'blocked resources showing their active run',
+      `${idle.blockedWithActiveRun} / ${idle.resources.blocked}`,
+    ],
+    [
+      'window',
+      `${idle.seconds} s from ${idle.windowStart} (${formatNumber(resyncs)} resyncs of ${settings.resyncSeconds} s)`,
+    ],
+    [
+      'Kubernetes writes per resource per resync',
+      `${writesPerResync === null ? 'n/a' : writesPerResync.toFixed(3)} (${writesText(idle.kubeWrites)})`,
+    ],
+    [
+      '  by write kind, per resource per resync',
+      Object.entries(idle.kubeWrites)
+        .map(([kind, count]) => `${kind} ${perResource(count, settings.n)}`)
+        .join(', '),
+    ],
+    ['status updates per resource per resync, by resource kind (count)', byKind(idle.statusUpdatesByKind)],
+    ['events per resource per resync, by resource kind (count)', byKind(idle.eventsByKind)],
+    [
+      'reconciles per resync',
+      `${resyncs > 0 ? (idle.reconciles / resyncs).toFixed(1) : 'n/a'} (${perResource(idle.reconciles, settings.n)} per resource)`,
+    ],
+    ['runs submitted in the window', String(idle.submissions)],
+    [
+      'controller means: reconcile / status write',
+      [idle.controllerMeansMs.reconcile, idle.controllerMeansMs.statusWrite].map(milliseconds).join(' / '),
+    ],
+    ['watch restarts / fresh starts', `${idle.watch.restarts} / ${idle.watch.gaps}`],
+    ...usageRows(result, idle),
+  ];
+}
+
+/** The rows every scenario starts with. */
+function headRows(result: EndToEndResult, composition?: string): [string, string][] {
+  const { settings } = result;
+  return [
+    ['resources (N)', composition ? `${settings.n} (${composition})` : String(settings.n)],
+    ['controller', controllerText(settings)],
+    ['path', pathText(settings)],
+    // Idle resources make no run to time.
+    ...(result.scenario === 'idle' ? [] : [['runs timed at', result.runsSeenAt] as [string, string]]),
+  ];
+}
+
+function startupRows(result: EndToEndResult): [string, string][] {
+  const { setup, startup } = result;
+  return [
+    ['created in', `${setup.createSeconds.toFixed(1)} s (${setup.createPerSecond.toFixed(0)}/s)`],
+    ['start -> caches synced', milliseconds(startup.cachesSyncedMs)],
+    ['start -> first reconcile', milliseconds(startup.firstReconcileMs)],
+    ['start -> every resource reconciled', milliseconds(startup.firstPassMs)],
+  ];
+}
+
+/** CPU, load, memory and the log: the rows every scenario ends with. */
+function usageRows(result: EndToEndResult, use: CpuUse): [string, string][] {
+  const { memory } = result;
+  return [
+    ['controller CPU', `${use.controllerCpuPercent.toFixed(0)}% of one core`],
+    ['machine CPU', `${use.machineCpuPercent.toFixed(0)}% of ${result.machine.cores} cores`],
+    ['CPU by process (% of one core)', cpuText(use.cpuPercentByProcess)],
     ['load average at start (1/5/15 min)', result.machine.loadAverage.join(' / ')],
     [
       'controller peak RSS: caches synced / first pass / end',
@@ -128,14 +316,74 @@ export function endToEndRows(result: EndToEndResult): [string, string][] {
   ];
 }
 
+function meansRow(means: ControllerMeans): [string, string] {
+  return [
+    'controller means: lateness / reconcile / submit (CreateRun or Workflow create) / status write',
+    [means.lateness, means.reconcile, means.createRun, means.statusWrite].map(milliseconds).join(' / '),
+  ];
+}
+
 /** One row per target: its name, and the value, the limit and whether it was met. */
 function targetRows(result: EndToEndResult): [string, string][] {
-  return checkTargets(result).map((t) => [`target: ${t.name}`, `${t.value} (${t.limit}) ${verdict(t.met)}`]);
+  return checkTargets(result).map((t) => [
+    `target: ${t.name}`,
+    `${t.value} (${t.limit}) ${verdict(t.met)}${t.note ? ` [${t.note}]` : ''}`,
+  ]);
 }
 
 /** A plain-text table of one end-to-end result and its targets. */
 export function formatEndToEnd(result: EndToEndResult): string {
   return table(['metric', 'value'], [...endToEndRows(result), ...targetRows(result)]);
+}
+
+/**
+ * A result as the current code writes it, from any JSON the benchmark ever wrote: results from
+ * before the scenarios were steady runs of the latest-version path, with the controller described
+ * by `bundle`, `controllerPath` and `nodeFlags` alone.
+ */
+export function upgradeResult(raw: EndToEndResult): EndToEndResult {
+  const old = raw as EndToEndResult & { scenario?: Scenario; runsSeenAt?: string };
+  const settings = raw.settings as Partial<RunSettings> & RunSettings;
+  return {
+    ...raw,
+    scenario: old.scenario ?? 'steady',
+    runsSeenAt: old.runsSeenAt ?? "the KFP API double's answer to CreateRun",
+    settings: { ...settings, scenario: settings.scenario ?? 'steady', path: settings.path ?? 'latest' },
+  } as EndToEndResult;
+}
+
+/** Results that answer the same question (scenario, path, N, controller) share a key; the newest wins. */
+export function resultKey(result: EndToEndResult): string {
+  const { settings } = result;
+  return `${result.scenario} ${settings.path} ${settings.n} ${controllerShort(settings)}`;
+}
+
+/** A column's heading in a summary: N, and the path and controller when not the defaults. */
+function columnLabel(result: EndToEndResult): string {
+  const { settings } = result;
+  const path = settings.path === 'embedded' ? ', embedded' : '';
+  return `N = ${settings.n}${path} (${controllerShort(settings)})`;
+}
+
+/** One Markdown table per scenario, with one column per result (e.g. N = 100, 1,000, 10,000). */
+export function formatSummary(results: readonly EndToEndResult[]): string {
+  const scenarios: Scenario[] = ['steady', 'burst', 'idle'];
+  return scenarios
+    .map((scenario) => results.filter((result) => result.scenario === scenario))
+    .filter((group) => group.length > 0)
+    .map((group) => `### ${group[0]?.scenario}\n\n${markdownColumns(group)}`)
+    .join('\n\n');
+}
+
+function markdownColumns(results: readonly EndToEndResult[]): string {
+  const columns = results.map((result) => [...endToEndRows(result), ...targetRows(result)]);
+  const header = `| metric | ${results.map(columnLabel).join(' | ')} |`;
+  const rule = `|---|${results.map(() => '---').join('|')}|`;
+  const rows = (columns[0] ?? []).map(([label], row) => {
+    const cells = columns.map((column) => markdownCell(column[row]?.[1] ?? ''));
+    return `| ${markdownCell(label)} | ${cells.join(' | ')} |`;
+  });
+  return [header, rule, ...rows].join('\n');
 }
 
 /** The cron micro-benchmark as a header, rows and one ratio line per other engine. */
@@ -169,18 +417,6 @@ function cronTable(result: CronBenchResult): { header: string[]; rows: string[][
 export function formatCronBench(result: CronBenchResult): string {
   const { header, rows, ratios } = cronTable(result);
   return `${table(header, rows)}\n${ratios.join('\n')}`;
-}
-
-/** A Markdown table with one column per end-to-end result (e.g. N = 100, 1,000, 10,000). */
-export function formatSummary(results: readonly EndToEndResult[]): string {
-  const columns = results.map((result) => [...endToEndRows(result), ...targetRows(result)]);
-  const header = `| metric | ${results.map((r) => `N = ${r.settings.n}${r.settings.bundle ? ' (bundle)' : ''}`).join(' | ')} |`;
-  const rule = `|---|${results.map(() => '---').join('|')}|`;
-  const rows = (columns[0] ?? []).map(([label], row) => {
-    const cells = columns.map((column) => markdownCell(column[row]?.[1] ?? ''));
-    return `| ${markdownCell(label)} | ${cells.join(' | ')} |`;
-  });
-  return [header, rule, ...rows].join('\n');
 }
 
 /** A cron micro-benchmark result as a Markdown table. */
@@ -240,16 +476,75 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(0)} MB`;
 }
 
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
 function geometricMean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 }
 
-function controllerText(settings: EndToEndResult['settings']): string {
-  const script =
-    settings.controllerPath ??
-    (settings.bundle ? "dist/bundle/swf-controller.mjs (the image's bundle)" : 'dist/bin.js');
-  return [script, ...(settings.nodeFlags ?? [])].join(' ');
+function latenessText(lateness: Summary | null): string {
+  return lateness ? `${lateness.p50} / ${lateness.p99} / ${lateness.max} ms` : 'n/a';
+}
+
+function reviewText(review: Summary | null, settings: RunSettings): string {
+  if (settings.path === 'embedded') return 'n/a (no CreateRun on the embedded path)';
+  return review ? `${review.p50.toFixed(1)} / ${review.p99.toFixed(1)} ms` : 'n/a';
+}
+
+function timerLagText(lag: Summary | null): string {
+  return lag ? `${lag.p50} / ${lag.p99} ms` : 'n/a';
+}
+
+function writesText(writes: Readonly<Record<string, number>>): string {
+  return Object.entries(writes)
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+}
+
+function writesPerFireText(perFire: number | null, writes: Readonly<Record<string, number>>): string {
+  return perFire === null ? 'n/a' : `${perFire.toFixed(2)} (${writesText(writes)})`;
+}
+
+const LIMIT_SOURCES: Readonly<Record<string, string>> = {
+  install: "the install's defaults",
+  flag: 'from flags',
+  bench: "the benchmark's defaults",
+};
+
+function limitsText(settings: RunSettings): string {
+  const limits = `${settings.qps} / ${settings.burst}`;
+  if (settings.qpsFrom === undefined) return limits;
+  const sources = [...new Set([settings.qpsFrom, settings.burstFrom])].map((s) => LIMIT_SOURCES[s] ?? s);
+  return `${limits} (${sources.join('; ')})`;
+}
+
+function pathText(settings: RunSettings): string {
+  return settings.path === 'embedded'
+    ? 'embedded Argo spec: the controller creates each Workflow'
+    : 'latest version: CreateRun, the KFP API double creates each Workflow';
+}
+
+/** The controller in a column heading: the image's bundle, `dist/bin.js` or another CLI. */
+function controllerShort(settings: RunSettings): string {
+  if (settings.controllerPath) return settings.controllerPath;
+  return settings.bundle ? 'bundle' : 'dist/bin.js';
+}
+
+function controllerText(settings: RunSettings): string {
+  const launch = settings.controller;
+  if (launch === undefined) {
+    // Results written before the launch was recorded.
+    const script =
+      settings.controllerPath ??
+      (settings.bundle ? "dist/bundle/swf-controller.mjs (the image's bundle)" : 'dist/bin.js');
+    return [script, ...(settings.nodeFlags ?? [])].join(' ');
+  }
+  const flags = launch.nodeFlags.length > 0 ? launch.nodeFlags.join(' ') : 'none';
+  const options = launch.nodeOptions ? `; NODE_OPTIONS="${launch.nodeOptions}"` : '';
+  return `${launch.label}; node flags: ${flags}${options} (${launch.origin})`;
 }
 
 function cpuText(byProcess: Readonly<Record<string, number>>): string {

@@ -1,4 +1,4 @@
-import { benchCron, FireTimes, runIndexOf } from './schedules.js';
+import { benchCron, burstCron, burstSecond, FireTimes, runIndexOf } from './schedules.js';
 
 const START = Date.UTC(2025, 0, 1, 0, 0, 0) / 1000;
 
@@ -52,5 +52,36 @@ describe('runIndexOf', () => {
 
   it('rejects a name without index and hash', () => {
     expect(() => runIndexOf('bench-12')).toThrow(RangeError);
+  });
+});
+
+describe('burstSecond', () => {
+  it.each([
+    [START, START],
+    [START + 1, START + 60],
+    [START + 59, START + 60],
+  ])('puts a burst planned from %i at the whole minute %i', (earliest, due) => {
+    expect(burstSecond(earliest)).toBe(due);
+  });
+});
+
+describe('burstCron', () => {
+  const due = Date.UTC(2025, 0, 1, 9, 37, 0) / 1000;
+
+  it('names second 0 of the minute, every hour', () => {
+    expect(burstCron(due)).toBe('0 37 * * * *');
+  });
+
+  it.each([due - 60, due - 3599])(
+    'first fires at the burst after a start at %i, then an hour later',
+    (start) => {
+      const fires = new FireTimes(burstCron(due), start);
+      expect(fires.due(1)).toBe(due);
+      expect(fires.due(2)).toBe(due + 3600);
+    },
+  );
+
+  it('rejects a second that is not a whole minute', () => {
+    expect(() => burstCron(due + 1)).toThrow(RangeError);
   });
 });

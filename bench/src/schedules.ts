@@ -18,19 +18,37 @@ export function benchCron(index: number, periodSeconds: number): string {
 }
 
 /**
+ * The second a burst is due: the first whole minute at or after `earliestEpoch`, so that every
+ * resource's cron can name it with second 0 ("the top of the hour" of an hourly schedule).
+ */
+export function burstSecond(earliestEpoch: number): number {
+  return Math.ceil(earliestEpoch / 60) * 60;
+}
+
+/**
+ * The six-field cron every resource of a burst shares: second 0 of the minute of `epoch`, every
+ * hour, so that after a start less than an hour before `epoch` its first fire is `epoch`.
+ *
+ * @throws RangeError when `epoch` is not a whole minute.
+ */
+export function burstCron(epoch: number): string {
+  if (epoch % 60 !== 0) throw new RangeError(`a burst is due at second 0 of a minute, not at ${epoch}`);
+  return `0 ${new Date(epoch * 1000).getUTCMinutes()} * * * *`;
+}
+
+/**
  * The fire times of one cron schedule after its start, in order: the `k`-th run the controller
  * makes (index `k`, counted from 1) was due at the `k`-th fire after the start, since each run is
  * scheduled at the first fire after the previous one (catch-up on, as upstream's default).
  */
 export class FireTimes {
+  /** The schedule's start (`cronSchedule.startTime`), epoch seconds. */
+  readonly startEpoch: number;
   readonly #cron: CronExpression;
   readonly #times: number[] = [];
 
-  constructor(
-    expression: string,
-    /** The schedule's start (`cronSchedule.startTime`), epoch seconds. */
-    readonly startEpoch: number,
-  ) {
+  constructor(expression: string, startEpoch: number) {
+    this.startEpoch = startEpoch;
     this.#cron = parseCron(expression);
   }
 
