@@ -4,8 +4,10 @@
  * scenarios: steady firing over a window, a burst of every resource due on one second, or idle
  * resources over several resyncs.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_WORKERS } from '@swf/controller/controller';
 import { freePorts } from '@swf/testkit';
 import { analyseWindow, countByKind, type WindowOutcome } from './analysis.js';
 import type { EndToEndArgs } from './args.js';
@@ -237,9 +239,6 @@ export interface IdleResult extends RunRecord {
 /** Everything one end-to-end run measured. */
 export type EndToEndResult = SteadyResult | BurstResult | IdleResult;
 
-/** Workers the controller runs (its DEFAULT_WORKERS; no flag changes it). */
-const CONTROLLER_WORKERS = 8;
-
 /** What the run needs besides its settings. */
 export interface EndToEndPaths {
   /** How node runs the controller. */
@@ -341,7 +340,7 @@ async function measure(
         settings: {
           ...args,
           cronExample: population.cronExample,
-          workers: CONTROLLER_WORKERS,
+          workers: DEFAULT_WORKERS,
           controller: paths.launch,
         },
         setup: { createSeconds, createPerSecond: args.n / createSeconds },

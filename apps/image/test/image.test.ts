@@ -58,7 +58,12 @@ describe('the image', () => {
   });
 
   it('runs the bundle with Node as uid 65532, with OCI labels', () => {
-    expect(config.Entrypoint).toEqual([IMAGE_NODE_PATH, '/app/swf-controller.mjs']);
+    expect(config.Entrypoint).toEqual([
+      IMAGE_NODE_PATH,
+      '--max-semi-space-size=1',
+      '--lite-mode',
+      '/app/swf-controller.mjs',
+    ]);
     expect(config.User).toBe(`${NONROOT_UID}:${NONROOT_UID}`);
     expect(config.Labels).toMatchObject({
       'org.opencontainers.image.title': 'swf-controller',

@@ -57,9 +57,9 @@ describe('ControllerDeployment', () => {
     );
     expect(container.env).toEqual([
       { name: 'METRICS_PORT', value: '9090' },
-      { name: 'CLIENT_QPS', value: '10' },
+      { name: 'CLIENT_QPS', value: '100' },
       { name: 'RESYNC_INTERVAL_SECONDS', value: '30' },
-      { name: 'CLIENT_BURST', value: '20' },
+      { name: 'CLIENT_BURST', value: '200' },
       { name: 'LOG_LEVEL', value: 'info' },
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       {

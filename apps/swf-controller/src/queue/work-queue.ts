@@ -76,13 +76,7 @@ export class WorkQueue {
     }
     if (this.#ready.has(key)) return;
     this.#resync.delete(key);
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      this.#processing.add(key);
-      waiter(key);
-    } else {
-      this.#ready.add(key);
-    }
+    this.#hand(key, this.#ready);
   }
 
   /**
@@ -92,12 +86,17 @@ export class WorkQueue {
   addResync(key: string): void {
     if (this.#shutDown || this.isBackingOff(key) || this.#processing.has(key)) return;
     if (this.#ready.has(key) || this.#resync.has(key)) return;
+    this.#hand(key, this.#resync);
+  }
+
+  /** Gives `key` to a waiting worker, or else files it in `waiting`. */
+  #hand(key: string, waiting: Set<string>): void {
     const waiter = this.#waiters.shift();
     if (waiter) {
       this.#processing.add(key);
       waiter(key);
     } else {
-      this.#resync.add(key);
+      waiting.add(key);
     }
   }
 
