@@ -9,6 +9,8 @@ import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 import { CONTROLLER_IDENTITY, scheduledWorkflow, type TestEnv } from '../integration/env.js';
 
+export { workflowsOf } from '../integration/env.js';
+
 /** The built CLI, run as an operator runs it. */
 export const CONTROLLER_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -299,19 +301,8 @@ export function createdOf(kfp: KfpApiDouble, uid: string | undefined): RecordedC
   return callsOf(kfp, uid).filter((c) => c.outcome === 'created');
 }
 
-const WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
 const SWFS = { group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledworkflows' } as const;
 const LABEL_PREFIX = 'scheduledworkflows.kubeflow.org';
-
-/** The Argo Workflows a ScheduledWorkflow made, by its name label. */
-export async function workflowsOf(env: TestEnv, namespace: string, swf: string): Promise<ArgoWorkflow[]> {
-  const list = (await env.custom.listNamespacedCustomObject({
-    ...WORKFLOWS,
-    namespace,
-    labelSelector: `${LABEL_PREFIX}/scheduledWorkflowName=${swf}`,
-  })) as { items: ArgoWorkflow[] };
-  return list.items;
-}
 
 /**
  * A Workflow's run index (its `workflowIndex` label, which the controller and the KFP API server

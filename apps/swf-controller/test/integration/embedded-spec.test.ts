@@ -7,6 +7,7 @@ import {
   type TestEnv,
   type TestStack,
   waitFor,
+  workflowsOf as workflowsOfSwf,
 } from './env.js';
 
 const TEAM = 'team-b';
@@ -37,16 +38,8 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop());
 
-async function workflowsOf(name: string): Promise<ArgoWorkflow[]> {
-  const list = (await env.custom.listNamespacedCustomObject({
-    group: 'argoproj.io',
-    version: 'v1alpha1',
-    plural: 'workflows',
-    namespace: TEAM,
-    labelSelector: `scheduledworkflows.kubeflow.org/scheduledWorkflowName=${name}`,
-  })) as { items: ArgoWorkflow[] };
-  return list.items.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-}
+/** The Workflows of the ScheduledWorkflow `name` in this file's namespace. */
+const workflowsOf = (name: string) => workflowsOfSwf(env, TEAM, name);
 
 describe('the embedded-spec path', () => {
   it('creates Argo Workflows with the canonical labels, owner and parameters', async () => {

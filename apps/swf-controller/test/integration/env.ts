@@ -16,6 +16,7 @@ import {
 import { pino } from 'pino';
 import { runController } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/config.js';
+import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 
 /** Where the controller runs, as the multi-user manifests install it. */
@@ -216,4 +217,16 @@ export async function startStack(options: TestStackOptions): Promise<TestStack> 
       await env.stop();
     },
   };
+}
+
+/** The Argo Workflows a ScheduledWorkflow made (by its name label) in `namespace`, sorted by name. */
+export async function workflowsOf(env: TestEnv, namespace: string, swf: string): Promise<ArgoWorkflow[]> {
+  const list = (await env.custom.listNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    plural: 'workflows',
+    namespace,
+    labelSelector: `scheduledworkflows.kubeflow.org/scheduledWorkflowName=${swf}`,
+  })) as { items: ArgoWorkflow[] };
+  return list.items.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 }

@@ -6,7 +6,16 @@ import {
 } from '@swf/testkit';
 import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
-import { createSwf, getSwf, PIPELINE, startStack, type TestEnv, type TestStack, waitFor } from './env.js';
+import {
+  createSwf,
+  getSwf,
+  PIPELINE,
+  startStack,
+  type TestEnv,
+  type TestStack,
+  waitFor,
+  workflowsOf as workflowsOfSwf,
+} from './env.js';
 
 // The latest-version path against a double that behaves as the real KFP API server: CreateRun
 // makes the run's Argo Workflow (named by generateName, owned by the ScheduledWorkflow), and its
@@ -48,16 +57,8 @@ function recurringRun(name: string, spec: Partial<ScheduledWorkflow['spec']> = {
   return { ...recorded, spec: { ...recorded.spec, ...spec } } as unknown as ScheduledWorkflow;
 }
 
-async function workflowsOf(name: string): Promise<ArgoWorkflow[]> {
-  const list = (await env.custom.listNamespacedCustomObject({
-    group: 'argoproj.io',
-    version: 'v1alpha1',
-    plural: 'workflows',
-    namespace: TEAM,
-    labelSelector: `scheduledworkflows.kubeflow.org/scheduledWorkflowName=${name}`,
-  })) as { items: ArgoWorkflow[] };
-  return list.items;
-}
+/** The Workflows of the ScheduledWorkflow `name` in this file's namespace. */
+const workflowsOf = (name: string) => workflowsOfSwf(env, TEAM, name);
 
 const indexOf = (wf: ArgoWorkflow) =>
   Number(wf.metadata.labels?.['scheduledworkflows.kubeflow.org/workflowIndex']);
