@@ -7,7 +7,7 @@ import {
   buildWorkflow,
   computeStatus,
   formatKubeTime,
-  LABEL_ARGO_COMPLETED,
+  isCompleted,
   lastIndex,
   needsStatusWrite,
   nextIndex,
@@ -68,12 +68,12 @@ export interface ReconcilerDeps {
  * schedule code), submits it (an Argo Workflow for an embedded spec, else `CreateRun`), writes the
  * status when it changed, and asks to be requeued at the next fire time.
  *
- * Never twice: a run's name is fixed by the index. On the embedded-spec path the retry after a
- * crash meets the same Workflow name (409, adopted). On the latest-version path it looks first for
- * the Workflow the API server made for that display name and records the run without a call; after
- * a call that got no answer it makes no other call for that run until the Workflow appears or the
- * grace period passes ({@link UnknownOutcomes}). It starts nothing once `signal` aborts (shutdown,
- * or leadership lost).
+ * Never twice: a run's name is fixed by the index. Before starting a run it looks for the run's
+ * Workflow in the cache (the one it created, or the one the API server made in `CreateRun`) and
+ * records a run it finds without a call; a Workflow created meanwhile under the same name answers
+ * 409 and is adopted. After a `CreateRun` that got no answer it makes no other call for that run
+ * until the Workflow appears or the grace period passes ({@link UnknownOutcomes}). It starts
+ * nothing once `signal` aborts (shutdown, or leadership lost).
  */
 export class ScheduledWorkflowReconciler implements Reconciler {
   readonly #deps: ReconcilerDeps;
@@ -100,7 +100,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     // The next run, made already but not recorded yet (a crash, an unanswered call): it is this
     // tick's run, not one that holds this tick back under maxConcurrency.
     const made = nextRunWorkflow(swf, workflows);
-    const madeIsActive = made !== undefined && made.metadata.labels?.[LABEL_ARGO_COMPLETED] !== 'true';
+    const madeIsActive = made !== undefined && !isCompleted(made);
 
     let decision: ReturnType<typeof decideSchedule>;
     try {

@@ -61,6 +61,11 @@ export function workflowStatusFromWorkflow(workflow: ArgoWorkflow): WorkflowStat
   });
 }
 
+/** Argo has finished the Workflow: only its completed label says so (the phase alone does not). */
+export function isCompleted(workflow: ArgoWorkflow): boolean {
+  return workflow.metadata.labels?.[LABEL_ARGO_COMPLETED] === 'true';
+}
+
 /** A Kubernetes `key>bound` requirement: the label must exist, parse as an integer and exceed the bound. */
 function indexAbove(workflow: ArgoWorkflow, bound: number): boolean {
   const index = parseLabelInteger(workflow.metadata.labels?.[LABEL_WORKFLOW_INDEX]);
@@ -82,7 +87,7 @@ export function workflowRuns(swf: ScheduledWorkflow, workflows: Iterable<ArgoWor
     const labels = workflow.metadata.labels ?? {};
     if (workflow.metadata.namespace !== swf.metadata.namespace) continue;
     if (labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name) continue;
-    const completed = labels[LABEL_ARGO_COMPLETED] === 'true';
+    const completed = isCompleted(workflow);
     if (!indexAbove(workflow, completed ? completedAbove : 0)) continue;
     (completed ? runs.completed : runs.active).push(workflowStatusFromWorkflow(workflow));
   }

@@ -11,7 +11,13 @@ export {
 export { scheduledWorkflowAsCached, workflowAsCached } from './cached.js';
 export { RunRequestError, ScheduledWorkflowSpecError, WorkflowSpecError } from './errors.js';
 export { formatGoTime, formatKubeTime, RFC3339_LAYOUT } from './go-time-format.js';
-export { nextRunWorkflow, type WorkflowRuns, workflowRuns, workflowStatusFromWorkflow } from './history.js';
+export {
+  isCompleted,
+  nextRunWorkflow,
+  type WorkflowRuns,
+  workflowRuns,
+  workflowStatusFromWorkflow,
+} from './history.js';
 export type { JsonObject } from './json.js';
 export {
   ANNOTATION_RUN_NAME,
