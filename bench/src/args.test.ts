@@ -32,6 +32,7 @@ describe('parseBenchArgs', () => {
       bundle: true,
       nodeFlags: [],
       controllerPath: null,
+      upstreamPath: null,
       outDir: 'results',
     });
   });
@@ -52,6 +53,10 @@ describe('parseBenchArgs', () => {
     [['--no-bundle'], { bundle: false, controllerPath: null }],
     [['--bundle'], { bundle: true }],
     [['--controller', '/tmp/other/bin.js'], { bundle: false, controllerPath: '/tmp/other/bin.js' }],
+    [
+      ['--upstream', '/tmp/swf-go', '--qps', '5', '--client-burst', '10'],
+      { bundle: false, controllerPath: null, upstreamPath: '/tmp/swf-go', qps: 5, burst: 10 },
+    ],
     [['--path', 'embedded'], { path: 'embedded', scenario: 'steady' }],
     [
       ['--node-flags', ' --max-old-space-size=160  --trace-gc'],
@@ -121,6 +126,10 @@ describe('parseBenchArgs', () => {
     [['--path', 'v1'], '--path', 'must be one of latest, embedded'],
     [['--bundle', '--no-bundle'], '--no-bundle', 'contradicts --bundle'],
     [['--bundle', '--controller', 'x.js'], '--controller', 'leave out --bundle'],
+    [['--upstream', 'swf', '--bundle'], '--upstream', 'leave out --bundle'],
+    [['--upstream', 'swf', '--cpu-prof'], '--upstream', 'leave out --cpu-prof'],
+    [['--upstream', 'swf', '--controller', 'x.js'], '--upstream', 'leave out --controller'],
+    [['--upstream', 'swf', '--node-flags', '--trace-gc'], '--upstream', 'leave out --node-flags'],
   ])('rejects %j naming the flag', (argv, flag, rule) => {
     const attempt = () => parse(argv);
     expect(attempt).toThrow(BenchArgumentError);

@@ -1,7 +1,7 @@
 /**
  * The command line of `pnpm bench`: `[run] [--burst | --idle] [--path latest|embedded] [--n N]
  * [--seconds S] [--period P] [--qps Q|install] [--client-burst B] [--namespaces K] [--resync R]
- * [--cpu-prof] [--no-bundle | --controller PATH] [--node-flags "F..."] [--out DIR]`,
+ * [--cpu-prof] [--no-bundle | --controller PATH | --upstream PATH] [--node-flags "F..."] [--out DIR]`,
  * `cron [--ms M] [--out DIR]`, or `summary [--out DIR]`.
  */
 
@@ -78,6 +78,11 @@ export interface EndToEndArgs {
   readonly nodeFlags: readonly string[];
   /** A controller CLI to run instead of the built one (e.g. another build, for an A/B comparison). */
   readonly controllerPath: string | null;
+  /**
+   * The upstream Go controller's binary to run instead of ours (`--upstream PATH`), with upstream's
+   * flags, for a side-by-side comparison on the same control plane and workload.
+   */
+  readonly upstreamPath: string | null;
   /**
    * Run the single-file bundle the image ships (`dist/bundle/swf-controller.mjs`) with the node
    * flags the image sets (the default), else `dist/bin.js` (`--no-bundle`). False with `--controller`.
@@ -184,6 +189,7 @@ const FLAGS = [
   '--out',
   '--node-flags',
   '--controller',
+  '--upstream',
 ] as const;
 const SWITCHES = ['--burst', '--idle', '--cpu-prof', '--bundle', '--no-bundle'] as const;
 
@@ -249,6 +255,7 @@ function endToEndArgs(
   if (controllerPath !== null && switches.has('--bundle')) {
     throw new BenchArgumentError('--controller', 'runs another CLI; leave out --bundle');
   }
+  const upstreamPath = upstream(values, switches);
   if (switches.has('--bundle') && switches.has('--no-bundle')) {
     throw new BenchArgumentError('--no-bundle', 'contradicts --bundle');
   }
@@ -272,11 +279,26 @@ function endToEndArgs(
     namespaces: integer(values, '--namespaces', Math.min(10, n), 1),
     resyncSeconds,
     cpuProfile: switches.has('--cpu-prof'),
-    bundle: controllerPath === null && !switches.has('--no-bundle'),
+    bundle: controllerPath === null && upstreamPath === null && !switches.has('--no-bundle'),
     nodeFlags: (values.get('--node-flags') ?? '').split(/\s+/).filter(Boolean),
     controllerPath,
+    upstreamPath,
     outDir,
   };
+}
+
+/** `--upstream PATH`: a Go binary, so nothing that only a node controller takes goes with it. */
+function upstream(values: ReadonlyMap<Flag, string>, switches: ReadonlySet<string>): string | null {
+  const path = values.get('--upstream') ?? null;
+  if (path === null) return null;
+  for (const other of ['--bundle', '--no-bundle', '--cpu-prof']) {
+    if (switches.has(other))
+      throw new BenchArgumentError('--upstream', `runs a Go binary; leave out ${other}`);
+  }
+  for (const other of ['--controller', '--node-flags'] as const) {
+    if (values.has(other)) throw new BenchArgumentError('--upstream', `runs a Go binary; leave out ${other}`);
+  }
+  return path;
 }
 
 function scenarioOf(switches: ReadonlySet<string>): Scenario {

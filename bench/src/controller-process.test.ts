@@ -38,4 +38,12 @@ describe('runsScript', () => {
   ])('tells %s', (_name, text, expected) => {
     expect(runsScript(text, script)).toBe(expected);
   });
+
+  it.each([
+    ['the binary running', cmdline('/tmp/swf-go', '--clientQPS=5'), true],
+    ['env about to exec it', cmdline('env', 'KUBECONFIG=/k', '/tmp/swf-go', '--clientQPS=5'), true],
+    ['another binary', cmdline('/tmp/other', '--clientQPS=5'), false],
+  ])("tells upstream's binary: %s", (_name, text, expected) => {
+    expect(runsScript(text, '/tmp/swf-go')).toBe(expected);
+  });
 });

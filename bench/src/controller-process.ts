@@ -4,13 +4,14 @@ import { SupervisedProcess } from '@swf/testkit';
 
 /** How to start the controller. */
 export interface ControllerProcessOptions {
-  /** Path of the built CLI (`apps/swf-controller/dist/bin.js`). */
-  readonly binPath: string;
-  /** Flags after `run`. */
-  readonly flags: readonly string[];
-  /** Node options before the script, e.g. `--cpu-prof`. */
-  readonly nodeFlags: readonly string[];
-  /** Where stdout and stderr (the JSON log) go. */
+  /**
+   * The program and its arguments: `[node, ...nodeFlags, bin.js, 'run', ...flags]` for ours, or
+   * `[binary, ...flags]` for upstream's Go controller.
+   */
+  readonly command: readonly [string, ...string[]];
+  /** An argument only the controller's own command line has (the script node runs, or the binary). */
+  readonly marker: string;
+  /** Where stdout and stderr (the log) go. */
   readonly logFile: string;
 }
 
@@ -28,8 +29,8 @@ export interface ProcessUsage {
 const USER_HZ = 100;
 
 /**
- * A controller started as `node <bin.js> run ...` under the testkit's supervisor, so it dies
- * with this process.
+ * A controller started as `node <bin.js> run ...` (or upstream's binary) under the testkit's
+ * supervisor, so it dies with this process.
  */
 export class ControllerProcess {
   readonly #supervised: SupervisedProcess;
@@ -52,21 +53,14 @@ export class ControllerProcess {
     env: Readonly<Record<string, string>>,
   ): Promise<ControllerProcess> {
     const startedAt = Date.now();
-    // `env` execs node in its own place, so the process id found below is node's.
+    // `env` execs the program in its own place, so the process id found below is the controller's.
     const supervised = SupervisedProcess.start(
       'swf-controller',
       'env',
-      [
-        ...Object.entries(env).map(([name, value]) => `${name}=${value}`),
-        process.execPath,
-        ...options.nodeFlags,
-        options.binPath,
-        'run',
-        ...options.flags,
-      ],
+      [...Object.entries(env).map(([name, value]) => `${name}=${value}`), ...options.command],
       options.logFile,
     );
-    const pid = await nodeChildOf(supervised, options.binPath);
+    const pid = await controllerChildOf(supervised, options.marker);
     return new ControllerProcess(supervised, pid, startedAt, options.logFile);
   }
 
@@ -103,10 +97,10 @@ export class ControllerProcess {
 }
 
 /**
- * The node process the supervisor's shell started. Its other child is a forked copy of the shell
- * (the stdin watcher), whose command line holds the script path too, as an argument of `sh`.
+ * The controller process the supervisor's shell started. Its other child is a forked copy of the
+ * shell (the stdin watcher), whose command line holds the script path too, as an argument of `sh`.
  */
-async function nodeChildOf(supervised: SupervisedProcess, script: string): Promise<number> {
+async function controllerChildOf(supervised: SupervisedProcess, script: string): Promise<number> {
   const parent = supervised.pid;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && parent !== undefined) {

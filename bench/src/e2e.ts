@@ -26,6 +26,7 @@ import { observeRuns, type RunObserver } from './run-observer.js';
 import type { FireTimes } from './schedules.js';
 import { type Summary, summarize } from './stats.js';
 import { startTimerProbe } from './timer-probe.js';
+import { type WriteCounts, WriteWatch, writesBetween } from './write-watch.js';
 
 /** Requests in flight while creating the resources. */
 const CREATE_CONCURRENCY = 32;
@@ -60,9 +61,14 @@ export interface MachineInfo {
   readonly loadAverage: readonly number[];
 }
 
-/** How node runs the controller. */
+/** How the controller is run. */
 export interface ControllerLaunch {
-  /** The script node runs. */
+  /**
+   * `node`: ours, a script node runs; `upstream`: upstream's Go controller, a binary run with
+   * upstream's flags. Results written before upstream could be run have none: `node`.
+   */
+  readonly kind?: 'node' | 'upstream';
+  /** The script node runs, or upstream's binary. */
   readonly script: string;
   /** What the script is, for the report: the image's bundle, `dist/bin.js`, or the path given. */
   readonly label: string;
@@ -120,6 +126,8 @@ export interface SteadyMeasures extends CpuUse {
   readonly createRunPerSecond: number;
   readonly reconcilesPerSecond: number;
   readonly kubeWrites: Readonly<Record<string, number>>;
+  /** The same writes as the API server's watches saw them (see {@link WriteWatch}). */
+  readonly watchedWrites: WriteCounts;
   readonly writesPerFire: number | null;
 }
 
@@ -145,6 +153,8 @@ export interface BurstMeasures extends CpuUse {
   /** Whether the controller went quiet; false when the counters were read at the deadline instead. */
   readonly quiet: boolean;
   readonly kubeWrites: Readonly<Record<string, number>>;
+  /** The same writes as the API server's watches saw them (see {@link WriteWatch}). */
+  readonly watchedWrites: WriteCounts;
   readonly writesPerFire: number | null;
   readonly reconciles: number;
   /** How long after the scheduled second the controller's first pass ended; 0 when before it. */
@@ -273,6 +283,9 @@ interface Context {
   readonly args: EndToEndArgs;
   readonly cluster: BenchCluster;
   readonly controller: ControllerProcess;
+  /** Upstream's Go controller, which counts neither its writes nor its submissions on /metrics. */
+  readonly upstream: boolean;
+  readonly writeWatch: WriteWatch;
   readonly metricsPort: number;
   readonly population: Population;
   readonly anchorEpoch: number;
@@ -299,6 +312,8 @@ async function measure(
   const population = planPopulation(args, anchorEpoch);
   const runs = await observeRuns(args.path, cluster);
   const idleWatch = args.scenario === 'idle' ? await IdleWatch.start(cluster.admin) : null;
+  const writeWatch = await WriteWatch.start(cluster.admin, args.path);
+  const upstream = paths.launch.kind === 'upstream';
   try {
     say(`creating ${args.n} ScheduledWorkflows (${CREATE_CONCURRENCY} requests in flight)`);
     const createStarted = Date.now();
@@ -312,11 +327,13 @@ async function measure(
       `controller started (pid ${controller.pid}: ${paths.launch.label}); schedules start at ${iso(anchorEpoch)}`,
     );
     try {
-      const startup = await watchStartup(controller, metricsPort, args.n);
+      const startup = await watchStartup(controller, metricsPort, args.n, upstream ? writeWatch : null);
       const context: Context = {
         args,
         cluster,
         controller,
+        upstream,
+        writeWatch,
         metricsPort,
         population,
         anchorEpoch,
@@ -357,9 +374,16 @@ async function measure(
           peakRssAfterFirstPassBytes: startup.peakRssAfterFirstPass,
           peakRssBytes: finalUsage.peakRssBytes,
           rssAtEndBytes: finalUsage.rssBytes,
-          heapUsedBytes: sumSamples(last.text, 'nodejs_heap_size_used_bytes'),
-          heapTotalBytes: sumSamples(last.text, 'nodejs_heap_size_total_bytes'),
-          externalBytes: sumSamples(last.text, 'nodejs_external_memory_bytes'),
+          // Upstream's Go runtime: the heap's live objects and what it holds from the OS.
+          heapUsedBytes: sumSamples(
+            last.text,
+            upstream ? 'go_memstats_heap_alloc_bytes' : 'nodejs_heap_size_used_bytes',
+          ),
+          heapTotalBytes: sumSamples(
+            last.text,
+            upstream ? 'go_memstats_heap_sys_bytes' : 'nodejs_heap_size_total_bytes',
+          ),
+          externalBytes: upstream ? 0 : sumSamples(last.text, 'nodejs_external_memory_bytes'),
         },
         logProblems: log.problems,
         controllerLog: controller.logFile,
@@ -372,39 +396,54 @@ async function measure(
   } finally {
     runs.stop();
     idleWatch?.stop();
+    writeWatch.stop();
   }
 }
 
+/**
+ * Starts the controller with the flags both controllers share (ours takes upstream's names).
+ * Upstream's has no `run` command and no `--apiTokenFile` (its token path is fixed and absent
+ * here, so it sends none, like ours with `--apiTokenFile=`), and builds its Argo client from
+ * `KUBECONFIG`.
+ */
 function startController(
   args: EndToEndArgs,
   paths: EndToEndPaths,
   cluster: BenchCluster,
   metricsPort: number,
 ): Promise<ControllerProcess> {
+  const { launch } = paths;
+  const shared = [
+    `--kubeconfig=${cluster.controllerKubeconfig}`,
+    '--namespace=',
+    '--mlPipelineAPIServerName=127.0.0.1',
+    `--mlPipelineServiceGRPCPort=${cluster.kfp.port}`,
+    `--metricsPort=${metricsPort}`,
+    `--clientQPS=${args.qps}`,
+    `--clientBurst=${args.burst}`,
+    `--recurringRunResyncIntervalSeconds=${args.resyncSeconds}`,
+    '--userIdentityHeader=kubeflow-userid',
+    `--userIdentityValue=${CONTROLLER_IDENTITY}`,
+    '--logLevel=info',
+  ];
+  const logFile = join(paths.artifactsDir, `${paths.stem}.controller.log`);
+  if (launch.kind === 'upstream') {
+    return ControllerProcess.start(
+      { command: [launch.script, ...shared], marker: launch.script, logFile },
+      { CRON_SCHEDULE_TIMEZONE: 'UTC', KUBECONFIG: cluster.controllerKubeconfig },
+    );
+  }
+  const nodeFlags = [
+    ...launch.nodeFlags,
+    ...(args.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${paths.artifactsDir}`] : []),
+  ];
   return ControllerProcess.start(
     {
-      binPath: paths.launch.script,
-      nodeFlags: [
-        ...paths.launch.nodeFlags,
-        ...(args.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${paths.artifactsDir}`] : []),
-      ],
-      flags: [
-        `--kubeconfig=${cluster.controllerKubeconfig}`,
-        '--namespace=',
-        '--mlPipelineAPIServerName=127.0.0.1',
-        `--mlPipelineServiceGRPCPort=${cluster.kfp.port}`,
-        `--metricsPort=${metricsPort}`,
-        '--apiTokenFile=',
-        `--clientQPS=${args.qps}`,
-        `--clientBurst=${args.burst}`,
-        `--recurringRunResyncIntervalSeconds=${args.resyncSeconds}`,
-        '--userIdentityHeader=kubeflow-userid',
-        `--userIdentityValue=${CONTROLLER_IDENTITY}`,
-        '--logLevel=info',
-      ],
-      logFile: join(paths.artifactsDir, `${paths.stem}.controller.log`),
+      command: [process.execPath, ...nodeFlags, launch.script, 'run', ...shared, '--apiTokenFile='],
+      marker: launch.script,
+      logFile,
     },
-    { CRON_SCHEDULE_TIMEZONE: 'UTC', NODE_OPTIONS: paths.launch.nodeOptions },
+    { CRON_SCHEDULE_TIMEZONE: 'UTC', NODE_OPTIONS: launch.nodeOptions },
   );
 }
 
@@ -444,6 +483,7 @@ async function measureSteady(context: Context): Promise<Measured> {
       createRunPerSecond: outcome.answeredInWindow / args.seconds,
       reconcilesPerSecond: (after.reconciles - before.reconciles) / args.seconds,
       kubeWrites: writes,
+      watchedWrites: writesBetween(before.watched, after.watched),
       writesPerFire: perFire(writes, after.submissions - before.submissions),
       ...cpuUse(before, after),
     },
@@ -494,6 +534,7 @@ async function measureBurst(context: Context): Promise<Measured> {
       quietAfterMs: after.at - due * 1000,
       quiet,
       kubeWrites: writes,
+      watchedWrites: writesBetween(before.watched, after.watched),
       writesPerFire: perFire(writes, after.submissions - before.submissions),
       reconciles: after.reconciles - before.reconciles,
       firstPassLateMs: Math.max(0, firstPassAt - due * 1000),
@@ -589,11 +630,17 @@ interface Startup {
 }
 
 /**
- * Polls /metrics every 100 ms until every resource has had its first status write.
+ * Polls /metrics every 100 ms until every resource has had its first status write: counted by the
+ * controller itself, or for upstream's (which does not count its writes) seen by `writeWatch`.
  *
  * @throws Error when the controller exits, or the pass takes longer than ten minutes.
  */
-async function watchStartup(controller: ControllerProcess, port: number, n: number): Promise<Startup> {
+async function watchStartup(
+  controller: ControllerProcess,
+  port: number,
+  n: number,
+  writeWatch: WriteWatch | null,
+): Promise<Startup> {
   let firstReconcileAt: number | null = null;
   let peakRssAtFirstReconcile: number | null = null;
   const deadline = Date.now() + 10 * 60_000;
@@ -605,7 +652,8 @@ async function watchStartup(controller: ControllerProcess, port: number, n: numb
       firstReconcileAt = now;
       peakRssAtFirstReconcile = (await controller.usage()).peakRssBytes;
     }
-    if (sumSamples(text, 'scheduled_workflow_kube_writes_total') >= n) {
+    const written = writeWatch?.resourcesUpdated ?? sumSamples(text, 'scheduled_workflow_kube_writes_total');
+    if (written >= n) {
       const peakRssAfterFirstPass = (await controller.usage()).peakRssBytes;
       return { firstReconcileAt, firstPassAt: now, peakRssAtFirstReconcile, peakRssAfterFirstPass };
     }
@@ -624,8 +672,12 @@ interface Snapshot {
   /** CPU seconds of this process tree by command name, this process as `bench`. */
   readonly tree: Record<string, number>;
   readonly reconciles: number;
+  /** Runs submitted: the controller's count, or for upstream's the runs seen made. */
   readonly submissions: number;
+  /** Writes by kind: the controller's count, or for upstream's {@link watched}. */
   readonly writes: Record<string, number>;
+  /** Writes by kind as the API server's watches saw them. */
+  readonly watched: WriteCounts;
   readonly histograms: Record<HistogramKey, { sum: number; count: number }>;
 }
 
@@ -669,8 +721,11 @@ function cpuUse(before: Snapshot, after: Snapshot): CpuUse {
   };
 }
 
-async function snapshot(context: Pick<Context, 'controller' | 'metricsPort'>): Promise<Snapshot> {
+async function snapshot(
+  context: Pick<Context, 'controller' | 'metricsPort' | 'upstream' | 'writeWatch' | 'runs'>,
+): Promise<Snapshot> {
   const { controller } = context;
+  const watched = context.writeWatch.counts();
   const at = Date.now();
   const [text, usage, machine, tree] = await Promise.all([
     scrape(context.metricsPort),
@@ -687,10 +742,18 @@ async function snapshot(context: Pick<Context, 'controller' | 'metricsPort'>): P
     machine,
     tree,
     reconciles: sumSamples(text, 'scheduled_workflow_throughput_total'),
-    submissions: sumSamples(text, 'scheduled_workflow_submissions_total'),
-    writes: Object.fromEntries(
-      WRITE_KINDS.map((kind) => [kind, sumSamples(text, 'scheduled_workflow_kube_writes_total', { kind })]),
-    ),
+    submissions: context.upstream
+      ? context.runs.observed().length
+      : sumSamples(text, 'scheduled_workflow_submissions_total'),
+    writes: context.upstream
+      ? { ...watched }
+      : Object.fromEntries(
+          WRITE_KINDS.map((kind) => [
+            kind,
+            sumSamples(text, 'scheduled_workflow_kube_writes_total', { kind }),
+          ]),
+        ),
+    watched,
     histograms: Object.fromEntries(
       Object.entries(HISTOGRAMS).map(([key, [name, labels]]) => [
         key,
@@ -700,7 +763,10 @@ async function snapshot(context: Pick<Context, 'controller' | 'metricsPort'>): P
   };
 }
 
-function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+function difference(
+  after: Readonly<Record<string, number>>,
+  before: Readonly<Record<string, number>>,
+): Record<string, number> {
   return Object.fromEntries(
     Object.entries(after).map(([kind, value]) => [kind, value - (before[kind] ?? 0)]),
   );
@@ -727,7 +793,9 @@ async function waitForQuiet(context: Context, runs: number, deadlineMs: number):
   let finished = false;
   while (Date.now() < deadlineMs) {
     const now = Date.now();
-    const total = sumSamples(await scrape(context.metricsPort), 'scheduled_workflow_kube_writes_total');
+    const total = context.upstream
+      ? Object.values(context.writeWatch.counts()).reduce((sum, value) => sum + value, 0)
+      : sumSamples(await scrape(context.metricsPort), 'scheduled_workflow_kube_writes_total');
     if (!finished && (argo === null || argo.completed >= runs)) {
       finished = true;
       quietSince = now;

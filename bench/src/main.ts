@@ -87,8 +87,20 @@ async function newestResults(
  * `--node-flags` and `--cpu-prof` come on top.
  */
 async function controllerLaunch(args: EndToEndArgs, install: InstallDefaults): Promise<ControllerLaunch> {
+  if (args.upstreamPath !== null) {
+    return {
+      kind: 'upstream',
+      script: args.upstreamPath,
+      label: `upstream's Go controller (${args.upstreamPath})`,
+      nodeFlags: [],
+      nodeOptions: '',
+      origin:
+        "upstream's flags; writes and submissions counted from watches and runs seen, it counts neither",
+    };
+  }
   if (!args.bundle) {
     return {
+      kind: 'node',
       script: args.controllerPath ?? CONTROLLER_BIN,
       label: args.controllerPath ?? 'dist/bin.js',
       nodeFlags: args.nodeFlags,
@@ -98,6 +110,7 @@ async function controllerLaunch(args: EndToEndArgs, install: InstallDefaults): P
   }
   const image = deployedNodeInvocation(imageNodeInvocation(await readFile(CONTAINERFILE, 'utf8')), install);
   return {
+    kind: 'node',
     script: CONTROLLER_BUNDLE,
     label: "dist/bundle/swf-controller.mjs (the image's bundle)",
     nodeFlags: [...image.flags, ...args.nodeFlags],
@@ -125,7 +138,8 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const scenario = args.scenario === 'steady' ? '' : `-${args.scenario}`;
   const path = args.path === 'latest' ? '' : `-${args.path}`;
-  const stem = `${started}${scenario}${path}-n${args.n}${args.bundle ? '-bundle' : ''}`;
+  const build = args.upstreamPath !== null ? '-upstream' : args.bundle ? '-bundle' : '';
+  const stem = `${started}${scenario}${path}-n${args.n}${build}`;
   const launch = await controllerLaunch(args, install);
   const result = await runEndToEnd(
     args,

@@ -7,6 +7,7 @@ import {
   formatSummary,
   idleWritesPerResourcePerResync,
   latenessLimitMs,
+  qpsMeaning,
   resultKey,
   table,
   upgradeResult,
@@ -292,5 +293,15 @@ describe('formatSummary', () => {
     expect(text).toContain('### burst\n\n| metric | N = 1000 (bundle) | N = 100 (bundle) |');
     expect(text).toContain('### idle\n\n| metric | N = 300 (bundle) |');
     expect(text).not.toContain('### steady');
+  });
+});
+
+describe('qpsMeaning', () => {
+  const settingsOf = (kind: 'node' | 'upstream') =>
+    ({ controller: { kind, script: 'x', label: 'x', nodeFlags: [], nodeOptions: '', origin: '' } }) as never;
+
+  it("says upstream's limits are per client, and ours per API group", () => {
+    expect(qpsMeaning(settingsOf('upstream'))).toMatch(/^per client, upstream's/);
+    expect(qpsMeaning(settingsOf('node'))).toMatch(/^per API group called/);
   });
 });

@@ -152,6 +152,7 @@ function steadyRows(result: SteadyResult): [string, string][] {
     ['schedule', `every ${settings.periodSeconds} s, e.g. "${settings.cronExample}"`],
     ['fires per second (scheduled)', (settings.n / settings.periodSeconds).toFixed(1)],
     ['CLIENT_QPS / CLIENT_BURST', limitsText(settings)],
+    ['  meaning', qpsMeaning(settings)],
     ...startupRows(result),
     [
       'start -> first run created',
@@ -169,6 +170,7 @@ function steadyRows(result: SteadyResult): [string, string][] {
     ],
     ['reconciles per second', steady.reconcilesPerSecond.toFixed(1)],
     ['Kubernetes writes per fire', writesPerFireText(steady.writesPerFire, steady.kubeWrites)],
+    watchedRow(steady.watchedWrites),
     ...usageRows(result, steady),
   ];
 }
@@ -185,6 +187,7 @@ function burstRows(result: BurstResult): [string, string][] {
     ...headRows(result),
     ['schedule', `every resource "${settings.cronExample}" (hourly), due at ${burst.dueAt}`],
     ['CLIENT_QPS / CLIENT_BURST', limitsText(settings)],
+    ['  meaning', qpsMeaning(settings)],
     ['resync interval', `${settings.resyncSeconds} s`],
     ...startupRows(result),
     [
@@ -214,6 +217,7 @@ function burstRows(result: BurstResult): [string, string][] {
     ],
     ['reconciles', String(burst.reconciles)],
     ['Kubernetes writes per fire', writesPerFireText(burst.writesPerFire, burst.kubeWrites)],
+    watchedRow(burst.watchedWrites),
     ...usageRows(result, burst),
   ];
 }
@@ -314,6 +318,23 @@ function usageRows(result: EndToEndResult, use: CpuUse): [string, string][] {
     ],
     ['warnings and errors logged', problemsText(result.logProblems)],
   ];
+}
+
+/** The writes the API server's watches saw, next to the controller's own count (absent in older results). */
+function watchedRow(watched: Readonly<Record<string, number>> | undefined): [string, string] {
+  return ['  as the API server saw them (watches)', watched ? writesText(watched) : 'n/a'];
+}
+
+/**
+ * What `CLIENT_QPS` / `CLIENT_BURST` limit. Both controllers take them per API group called:
+ * upstream builds one client per group (ScheduledWorkflows, Argo Workflows, core for Events), each
+ * with a limiter of that size, and ours one bucket per group (and one for its leader Lease).
+ */
+export function qpsMeaning(settings: RunSettings): string {
+  if (settings.controller?.kind === 'upstream') {
+    return "per client, upstream's: one each for kubeflow.org (ScheduledWorkflows), argoproj.io (Workflows) and core (Events), each its own token bucket, informers' lists and watches included";
+  }
+  return "per API group called: kubeflow.org (ScheduledWorkflows), argoproj.io (Workflows), core (Events), coordination.k8s.io (the leader Lease), each its own token bucket, as upstream has one client each; informers' lists and watches not counted";
 }
 
 function meansRow(means: ControllerMeans): [string, string] {
@@ -529,6 +550,7 @@ function pathText(settings: RunSettings): string {
 
 /** The controller in a column heading: the image's bundle, `dist/bin.js` or another CLI. */
 function controllerShort(settings: RunSettings): string {
+  if (settings.upstreamPath) return 'upstream';
   if (settings.controllerPath) return settings.controllerPath;
   return settings.bundle ? 'bundle' : 'dist/bin.js';
 }
@@ -542,6 +564,7 @@ function controllerText(settings: RunSettings): string {
       (settings.bundle ? "dist/bundle/swf-controller.mjs (the image's bundle)" : 'dist/bin.js');
     return [script, ...(settings.nodeFlags ?? [])].join(' ');
   }
+  if (launch.kind === 'upstream') return `${launch.label}; ${launch.origin}`;
   const flags = launch.nodeFlags.length > 0 ? launch.nodeFlags.join(' ') : 'none';
   const options = launch.nodeOptions ? `; NODE_OPTIONS="${launch.nodeOptions}"` : '';
   return `${launch.label}; node flags: ${flags}${options} (${launch.origin})`;
