@@ -3,6 +3,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
+  CONTROLLER_LABELS,
   CONTROLLER_NAME,
   METRICS_PORT,
   METRICS_PORT_NAME,
@@ -66,7 +67,7 @@ export class ControllerDeployment extends Construct {
 
   constructor(scope: Construct, id: string, { props, serviceAccount }: ControllerDeploymentProps) {
     super(scope, id);
-    const labels = { app: CONTROLLER_NAME };
+    const labels = { ...CONTROLLER_LABELS };
     const leaderElection = props.replicas > 1;
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: CONTROLLER_NAME, namespace: props.namespace, labels },

@@ -26,6 +26,7 @@ const CONTROLLER_LINES = [
   'kubeflow.org/scheduledworkflows/finalizers: update',
   'argoproj.io/workflows: create get list watch',
   'pipelines.kubeflow.org/runs: create',
+  'pipelines.kubeflow.org/experiments: get',
   '/events: create patch',
 ];
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { layerObjects, synthBase, synthMultiUser } from './layers.js';
+import { layerObjects, synthBase, synthMonitoring, synthMultiUser } from './layers.js';
 import { writeDist } from './write.js';
 
 describe('synthBase', () => {
@@ -61,6 +61,29 @@ describe('synthMultiUser', () => {
   });
 });
 
+describe('synthMonitoring', () => {
+  it('is a kustomize Component listing its four resource files, in the props namespace', () => {
+    const layer = synthMonitoring({ namespace: 'team-a' });
+    expect(layer.dir).toBe('components/monitoring');
+    expect(layer.kustomization).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1alpha1',
+      kind: 'Component',
+      resources: [
+        'metrics-service.yaml',
+        'service-monitor.yaml',
+        'prometheus-rule.yaml',
+        'grafana-dashboard.yaml',
+      ],
+    });
+    expect(layerObjects(layer).map((o) => [o.kind, o.metadata.namespace])).toEqual([
+      ['Service', 'team-a'],
+      ['ServiceMonitor', 'team-a'],
+      ['PrometheusRule', 'team-a'],
+      ['ConfigMap', 'team-a'],
+    ]);
+  });
+});
+
 describe('writeDist', () => {
   let dir: string;
   beforeEach(async () => {
@@ -72,7 +95,7 @@ describe('writeDist', () => {
 
   it('writes each layer as YAML files that parse back to the synthesized objects', async () => {
     await writeDist({ image: 'example.com/swf:9' }, dir);
-    for (const layer of [synthBase({ image: 'example.com/swf:9' }), synthMultiUser()]) {
+    for (const layer of [synthBase({ image: 'example.com/swf:9' }), synthMultiUser(), synthMonitoring()]) {
       const files = [...layer.resources, ...layer.patches];
       expect((await readdir(join(dir, layer.dir))).sort()).toEqual(
         [...files.map((f) => f.name), 'kustomization.yaml'].sort(),

@@ -1,6 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { BaseChart } from './base-chart.js';
+import { MonitoringChart } from './monitoring-chart.js';
 import { MultiUserChart } from './multi-user-chart.js';
 import type { ManifestProps } from './props.js';
 
@@ -24,10 +25,18 @@ export interface ManifestFile {
   readonly objects: readonly KubeObject[];
 }
 
-/** A `kustomize.config.k8s.io/v1beta1` Kustomization, as far as the layers use it. */
-export interface Kustomization {
-  readonly apiVersion: 'kustomize.config.k8s.io/v1beta1';
-  readonly kind: 'Kustomization';
+/**
+ * A `kustomize.config.k8s.io/v1beta1` Kustomization, or a `v1alpha1` Component (added to a
+ * kustomization with `components:`), as far as the layers use them.
+ */
+export type Kustomization = KustomizationFields &
+  (
+    | { readonly apiVersion: 'kustomize.config.k8s.io/v1beta1'; readonly kind: 'Kustomization' }
+    | { readonly apiVersion: 'kustomize.config.k8s.io/v1alpha1'; readonly kind: 'Component' }
+  );
+
+/** The fields of a {@link Kustomization} the layers set. */
+export interface KustomizationFields {
   readonly namespace?: string;
   readonly resources: readonly string[];
   readonly patches?: readonly { readonly path: string }[];
@@ -39,7 +48,7 @@ export interface Kustomization {
 
 /** A kustomize folder: its resource files, its patch files and its `kustomization.yaml`. */
 export interface ManifestLayer {
-  /** Folder relative to the dist folder: `base` or `overlays/multi-user`. */
+  /** Folder relative to the dist folder: `base`, `overlays/multi-user` or `components/monitoring`. */
   readonly dir: string;
   readonly resources: readonly ManifestFile[];
   readonly patches: readonly ManifestFile[];
@@ -50,6 +59,8 @@ export interface ManifestLayer {
 export const BASE_LAYER_DIR = 'base';
 /** Folder of the multi-user overlay inside the dist folder. */
 export const MULTI_USER_LAYER_DIR = 'overlays/multi-user';
+/** Folder of the monitoring component inside the dist folder. */
+export const MONITORING_COMPONENT_DIR = 'components/monitoring';
 
 /**
  * Labels upstream's `installs/multi-user` kustomization puts on every object and selector; a
@@ -108,6 +119,33 @@ export function synthMultiUser(props: ManifestProps = {}): ManifestLayer {
   };
 }
 
+/**
+ * Renders the monitoring component: the metrics Service, a ServiceMonitor, the alerts as a
+ * PrometheusRule and the Grafana dashboard as a ConfigMap, in the props' namespace. An operator adds
+ * it with `components:` to the kustomization that installs the controller.
+ *
+ * @throws ManifestPropsError naming the first prop that breaks a rule
+ */
+export function synthMonitoring(props: ManifestProps = {}): ManifestLayer {
+  const chart = new MonitoringChart(new App(), 'monitoring', props);
+  const resources = [
+    file('metrics-service.yaml', chart.service),
+    file('service-monitor.yaml', chart.serviceMonitor),
+    file('prometheus-rule.yaml', chart.rules),
+    file('grafana-dashboard.yaml', chart.dashboard),
+  ];
+  return {
+    dir: MONITORING_COMPONENT_DIR,
+    resources,
+    patches: [],
+    kustomization: {
+      apiVersion: 'kustomize.config.k8s.io/v1alpha1',
+      kind: 'Component',
+      resources: resources.map((f) => f.name),
+    },
+  };
+}
+
 /** Every resource object of a layer (patches excluded), optionally only those of one kind. */
 export function layerObjects(layer: ManifestLayer, kind?: string): KubeObject[] {
   return layer.resources.flatMap((f) => f.objects).filter((o) => kind === undefined || o.kind === kind);
@@ -121,6 +159,6 @@ function file(name: string, construct: IConstruct): ManifestFile {
   return { name, objects };
 }
 
-function kustomization(fields: Omit<Kustomization, 'apiVersion' | 'kind'>): Kustomization {
+function kustomization(fields: KustomizationFields): Kustomization {
   return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...fields };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm build` entry: writes dist/base and dist/overlays/multi-user.
-// Usage: node lib/main.js [--image REF] [--namespace NS] [--replicas N] [--out DIR]
+// `pnpm build` entry: writes dist/base, dist/overlays/multi-user and dist/components/monitoring.
+// Usage: node lib/main.js [--image REF] [--namespace NS] [--replicas N] [--runbook-base-url URL]
+//                         [--lateness-alert-seconds S] [--out DIR]
 import { parseArgs } from 'node:util';
 import { ManifestPropsError } from './errors.js';
 import { DIST_DIR } from './paths.js';
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     image: { type: 'string' },
     namespace: { type: 'string' },
     replicas: { type: 'string' },
+    'runbook-base-url': { type: 'string' },
+    'lateness-alert-seconds': { type: 'string' },
     out: { type: 'string', default: DIST_DIR },
   },
 });
@@ -20,7 +23,9 @@ try {
     {
       image: values.image,
       namespace: values.namespace,
-      replicas: values.replicas === undefined ? undefined : Number(values.replicas),
+      replicas: numberOrUndefined(values.replicas),
+      runbookBaseUrl: values['runbook-base-url'],
+      latenessAlertSeconds: numberOrUndefined(values['lateness-alert-seconds']),
     },
     values.out,
   );
@@ -29,4 +34,8 @@ try {
   if (!(error instanceof ManifestPropsError)) throw error;
   process.stderr.write(`manifests: ${error.message}\n`);
   process.exitCode = 2;
+}
+
+function numberOrUndefined(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
 }

@@ -15,6 +15,8 @@ import {
 
 /** Name of the ServiceAccount, the Deployment and its container, and the value of the `app` label. */
 export const CONTROLLER_NAME = 'ml-pipeline-scheduledworkflow';
+/** Labels of the controller's pods (its Deployment's selector, as upstream's) and of the objects that find them. */
+export const CONTROLLER_LABELS: Readonly<Record<string, string>> = Object.freeze({ app: CONTROLLER_NAME });
 /** Name of the Role and of the ClusterRole (upstream uses one name for both). */
 export const CONTROLLER_ROLE_NAME = 'ml-pipeline-scheduledworkflow-role';
 /** Name of the RoleBinding and of the ClusterRoleBinding. */

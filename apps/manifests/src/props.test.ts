@@ -24,6 +24,8 @@ describe('resolveManifestProps', () => {
       },
       resources: { cpuRequestMillis: 100, memoryRequestMebibytes: 128, memoryLimitMebibytes: 256 },
       replicas: 1,
+      runbookBaseUrl: 'README.md',
+      latenessAlertSeconds: 30,
     });
   });
 
@@ -43,6 +45,15 @@ describe('resolveManifestProps', () => {
     'registry.example.com/team/sub_path/swf__controller:v1.2.3-rc.1',
   ])('accepts the image reference %s', (image) => {
     expect(resolveManifestProps({ image }).image).toBe(image);
+  });
+
+  it.each([
+    'README.md',
+    '../../README.md',
+    'https://git.example.com/org/swf/blob/main/README.md',
+    'http://wiki.internal/runbooks/swf',
+  ])('accepts the runbook base URL %s', (runbookBaseUrl) => {
+    expect(resolveManifestProps({ runbookBaseUrl }).runbookBaseUrl).toBe(runbookBaseUrl);
   });
 
   it.each<[string, ManifestProps, string]>([
@@ -66,6 +77,11 @@ describe('resolveManifestProps', () => {
     ['replicas', { replicas: Number.NaN }, 'whole number of at least 1'],
     ['replicas', { replicas: '2' as unknown as number }, 'whole number of at least 1'],
     ['image', { image: 42 as unknown as string }, 'image reference'],
+    ['runbookBaseUrl', { runbookBaseUrl: '' }, 'http(s) URL or a relative path'],
+    ['runbookBaseUrl', { runbookBaseUrl: 'README.md#operating-it' }, 'without spaces, quotes or a #fragment'],
+    ['runbookBaseUrl', { runbookBaseUrl: 'ftp://host/README.md' }, 'http(s) URL'],
+    ['runbookBaseUrl', { runbookBaseUrl: 'https://' }, 'http(s) URL'],
+    ['latenessAlertSeconds', { latenessAlertSeconds: 0 }, 'whole number of at least 1'],
     ['resources.cpuRequestMillis', { resources: { cpuRequestMillis: 0 } }, 'whole number of at least 1'],
     [
       'resources.memoryLimitMebibytes',

@@ -41,6 +41,14 @@ export interface ManifestProps {
   readonly resources?: ControllerResources;
   /** Number of controller pods; more than one turns on leader election (`LEADER_ELECT=true`). @default 1 */
   readonly replicas?: number;
+  /**
+   * Where the alerts' runbooks are: each `runbook_url` is this, `#`, and the alert's section in the
+   * README's "Operating it" (e.g. `https://<git host>/<org>/<repo>/blob/main/README.md`).
+   * @default 'README.md' (relative: set an absolute URL for links that work from Alertmanager)
+   */
+  readonly runbookBaseUrl?: string;
+  /** p99 trigger lateness, in seconds, above which the lateness alert fires. @default 30 */
+  readonly latenessAlertSeconds?: number;
 }
 
 /** {@link ManifestProps} with every default filled in and every rule checked. */
@@ -52,6 +60,8 @@ export interface ResolvedManifestProps {
   readonly resources: Required<Omit<ControllerResources, 'cpuLimitMillis'>> &
     Pick<ControllerResources, 'cpuLimitMillis'>;
   readonly replicas: number;
+  readonly runbookBaseUrl: string;
+  readonly latenessAlertSeconds: number;
 }
 
 /** The tag the project's image build produces. */
@@ -69,6 +79,9 @@ export const DEFAULT_PROPS: ResolvedManifestProps = Object.freeze({
   }),
   resources: Object.freeze({ cpuRequestMillis: 100, memoryRequestMebibytes: 128, memoryLimitMebibytes: 256 }),
   replicas: 1,
+  runbookBaseUrl: 'README.md',
+  // Above what a burst of 1,000 recurring runs due on one second costs (the last starts 8 to 13 s late).
+  latenessAlertSeconds: 30,
 });
 
 /** A rule a prop must follow: the test and how the error states it. */
@@ -109,6 +122,11 @@ const CONFIG_MAP_KEY_RULE: Rule<string> = {
   test: (v) => v.length <= 253 && v !== '.' && v !== '..' && CONFIG_MAP_KEY.test(v),
   text: 'must be a ConfigMap key (letters, digits, "-", "_" and ".", at most 253 characters)',
 };
+const RUNBOOK_BASE_URL_RULE: Rule<string> = {
+  type: 'string',
+  test: (v) => v.length > 0 && !/[\s#"]/.test(v) && (/^https?:\/\/[^/]+/.test(v) || !v.includes(':')),
+  text: 'must be an http(s) URL or a relative path, without spaces, quotes or a #fragment',
+};
 const WHOLE_NUMBER_RULE: Rule<number> = {
   type: 'number',
   test: (v) => Number.isSafeInteger(v) && v >= 1,
@@ -141,6 +159,16 @@ export function resolveManifestProps(props: ManifestProps = {}): ResolvedManifes
     }),
     resources: Object.freeze(checkResources({ ...DEFAULT_PROPS.resources, ...props.resources })),
     replicas: check('replicas', props.replicas ?? DEFAULT_PROPS.replicas, WHOLE_NUMBER_RULE),
+    runbookBaseUrl: check(
+      'runbookBaseUrl',
+      props.runbookBaseUrl ?? DEFAULT_PROPS.runbookBaseUrl,
+      RUNBOOK_BASE_URL_RULE,
+    ),
+    latenessAlertSeconds: check(
+      'latenessAlertSeconds',
+      props.latenessAlertSeconds ?? DEFAULT_PROPS.latenessAlertSeconds,
+      WHOLE_NUMBER_RULE,
+    ),
   });
 }
 

@@ -44,6 +44,15 @@ export const CONTROLLER_RULES: readonly PolicyRule[] = Object.freeze([
     verbs: ['create'],
   },
   {
+    // Before a resource's first CreateRun the controller reads its experiment
+    // (ExperimentService.GetExperiment), to refuse an experiment of another namespace; the API server
+    // authorizes that read with a SubjectAccessReview for this verb on `experiments` in the
+    // experiment's namespace. Not in upstream, which makes no such check.
+    apiGroups: ['pipelines.kubeflow.org'],
+    resources: ['experiments'],
+    verbs: ['get'],
+  },
+  {
     // Event recorder: create, and patch to bump the count of a repeated event. Same as upstream.
     apiGroups: [''],
     resources: ['events'],

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type ManifestLayer, synthBase, synthMultiUser } from './layers.js';
+import { type ManifestLayer, synthBase, synthMonitoring, synthMultiUser } from './layers.js';
 import { DIST_DIR } from './paths.js';
 import type { ManifestProps } from './props.js';
 
@@ -27,13 +27,13 @@ export async function writeLayer(distDir: string, layer: ManifestLayer): Promise
 }
 
 /**
- * Writes the base and the multi-user overlay under `distDir`.
+ * Writes the base, the multi-user overlay and the monitoring component under `distDir`.
  *
  * @returns the paths written
  * @throws ManifestPropsError naming the first prop that breaks a rule (before anything is written)
  */
 export async function writeDist(props: ManifestProps = {}, distDir: string = DIST_DIR): Promise<string[]> {
-  const layers = [synthBase(props), synthMultiUser(props)];
+  const layers = [synthBase(props), synthMultiUser(props), synthMonitoring(props)];
   const written: string[] = [];
   for (const layer of layers) written.push(...(await writeLayer(distDir, layer)));
   return written;

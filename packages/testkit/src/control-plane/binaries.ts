@@ -67,6 +67,8 @@ export interface GoBinary {
   readonly moduleDir: string;
   /** Package to `go build`. */
   readonly pkg: string;
+  /** Build tags (`go build -tags`), e.g. to leave out parts the tests do not need. @default none */
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -100,7 +102,8 @@ async function ensureBuilt(binDir: string, build: GoBinary, log: (line: string) 
       30_000,
     );
     try {
-      await run('go', ['build', '-o', partial, build.pkg], build.moduleDir);
+      const tags = build.tags?.length ? ['-tags', build.tags.join(',')] : [];
+      await run('go', ['build', ...tags, '-o', partial, build.pkg], build.moduleDir);
     } finally {
       clearInterval(ticker);
     }
