@@ -7,6 +7,7 @@ import {
   synthBase,
   synthMultiUser,
 } from '@swf/manifests';
+import { KFP_API_PERMISSIONS } from '../src/kfp/run-client.js';
 import { KUBE_API_PERMISSIONS, type KubePermission } from '../src/kube/kube-api.js';
 
 // What the generated install and the controller must agree on, where no shared constant can make
@@ -59,7 +60,11 @@ function grants(rules: Rule[], permission: KubePermission, verb: string): boolea
   );
 }
 
-const permissions: KubePermission[] = Object.values(KUBE_API_PERMISSIONS).flat();
+// The KFP API server's reviews of the controller's calls count as calls: RBAC decides them too.
+const permissions: KubePermission[] = [
+  ...Object.values(KUBE_API_PERMISSIONS).flat(),
+  ...Object.values(KFP_API_PERMISSIONS),
+];
 
 describe('the install and the controller', () => {
   it("set only env vars the controller reads, and vars that feed another's $(...) expansion", () => {

@@ -230,6 +230,15 @@ export const SETTINGS = [
     added: true,
   },
   {
+    name: 'allowCrossNamespaceExperiments',
+    flag: true,
+    env: 'ALLOW_CROSS_NAMESPACE_EXPERIMENTS',
+    kind: 'bool',
+    default: 'false',
+    help: 'Let a ScheduledWorkflow without an embedded spec name an experiment of another namespace (no GetExperiment check before CreateRun): anyone who may write one can then start runs in any namespace.',
+    added: true,
+  },
+  {
     name: 'logtostderr',
     flag: true,
     kind: 'bool',

@@ -1,4 +1,4 @@
-import { CreateRunRequest, Run } from './index.js';
+import { CreateRunRequest, Experiment, Experiment_StorageState, GetExperimentRequest, Run } from './index.js';
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -59,5 +59,24 @@ describe('CreateRunRequest codec', () => {
       CreateRunRequest.fromPartial({ run: { displayName: 'd' } }),
     ).finish();
     expect(toHex(bytes)).toBe('12031a0164');
+  });
+});
+
+describe('Experiment codec', () => {
+  // Expected bytes written by hand from KFP's field numbers, as above.
+  it.each([
+    ['experiment_id = 1', { experimentId: 'e' }, '0a0165'],
+    ['display_name = 2', { displayName: 'd' }, '120164'],
+    ['description = 3', { description: 'x' }, '1a0178'],
+    ['created_at = 4 { seconds = 1 }', { createdAt: { seconds: 1, nanos: 0 } }, '22020801'],
+    ['namespace = 5', { namespace: 'n' }, '2a016e'],
+    ['storage_state = 6 (ARCHIVED = 2)', { storageState: Experiment_StorageState.ARCHIVED }, '3002'],
+    ['last_run_created_at = 7 { seconds = 1 }', { lastRunCreatedAt: { seconds: 1, nanos: 0 } }, '3a020801'],
+  ])('puts Experiment.%s where KFP expects it', (_field, partial, hex) => {
+    expect(toHex(Experiment.encode(Experiment.fromPartial(partial)).finish())).toBe(hex);
+  });
+
+  it('reads the experiment ID of GetExperimentRequest from field 1', () => {
+    expect(GetExperimentRequest.decode(Buffer.from('0a03657870', 'hex'))).toEqual({ experimentId: 'exp' });
   });
 });

@@ -1,6 +1,10 @@
 import { credentials, Metadata, Server, ServerCredentials, type ServiceError } from '@grpc/grpc-js';
 import {
   CreateRunRequest,
+  Experiment,
+  ExperimentServiceClient,
+  type ExperimentServiceServer,
+  ExperimentServiceService,
   Run,
   RunServiceClient,
   type RunServiceServer,
@@ -95,5 +99,38 @@ describe('RunService over grpc-js', () => {
       createdAt: { seconds: 1_700_000_000, nanos: 5 },
       runtimeConfig: { parameters: { deep: { x: [1, { y: 'z' }] } } },
     });
+  });
+});
+
+describe('ExperimentService over grpc-js', () => {
+  it('calls GetExperiment at KFP method path and reads the experiment back', async () => {
+    const paths: string[] = [];
+    const getExperiment: ExperimentServiceServer['getExperiment'] = (call, callback) => {
+      paths.push(call.getPath());
+      callback(
+        null,
+        Experiment.fromPartial({ experimentId: call.request.experimentId, namespace: 'team-a' }),
+      );
+    };
+    const server = new Server();
+    server.addService(ExperimentServiceService, { getExperiment });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    const client = new ExperimentServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    try {
+      const experiment = await new Promise<Experiment>((resolve, reject) =>
+        client.getExperiment({ experimentId: 'exp-1' }, (error: ServiceError | null, found: Experiment) =>
+          error ? reject(error) : resolve(found),
+        ),
+      );
+      expect(paths).toEqual(['/kubeflow.pipelines.backend.api.v2beta1.ExperimentService/GetExperiment']);
+      expect(experiment).toMatchObject({ experimentId: 'exp-1', namespace: 'team-a' });
+    } finally {
+      client.close();
+      server.forceShutdown();
+    }
   });
 });

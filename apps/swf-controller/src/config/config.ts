@@ -52,6 +52,8 @@ export interface Config {
   readonly apiTokenFile: string;
   /** Record a Normal event for every run started. */
   readonly recordRunEvents: boolean;
+  /** Skip the check that a latest-version resource names an experiment of its own namespace. */
+  readonly allowCrossNamespaceExperiments: boolean;
   readonly leaderElect: boolean;
   /** Namespace of the leader-election Lease: `NAMESPACE_SELF`, else the pod's, else the watched one, else `kubeflow`. */
   readonly leaseNamespace: string;
@@ -81,7 +83,7 @@ const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** Commands `parseFlags` accepts as the first word. */
-export const COMMANDS = ['run', 'next', 'print-config', 'help'] as const;
+export const COMMANDS = ['run', 'next', 'run-now', 'print-config', 'help'] as const;
 
 /**
  * Splits argv into settings given as flags and the remaining positional words.
@@ -218,6 +220,7 @@ export function resolveConfig(
     createRunGraceSeconds: values.createRunGraceSeconds,
     apiTokenFile: values.apiTokenFile,
     recordRunEvents: values.recordRunEvents,
+    allowCrossNamespaceExperiments: values.allowCrossNamespaceExperiments,
     leaderElect: values.leaderElect,
     leaseNamespace: values.namespaceSelf || host.podNamespace?.trim() || namespace || 'kubeflow',
     zone: resolveZone(values.cronScheduleTimezone, label('cronScheduleTimezone')),

@@ -185,11 +185,34 @@ export interface TestStackOptions {
 export async function startStack(options: TestStackOptions): Promise<TestStack> {
   const env = await startEnv(options.namespaces);
   const kfp = await startKfpDouble(env, options.experiments);
+  const controller = startController(...stackControllerSettings(env, kfp, options));
+  return {
+    env,
+    kfp,
+    controller,
+    async stop() {
+      await controller.stop();
+      await kfp.close();
+      await env.stop();
+    },
+  };
+}
+
+/**
+ * The flags and env of {@link startStack}'s controller: connected to `env` with its service
+ * account's kubeconfig and to `kfp` with no token file, as the multi-user install connects it. For
+ * a test that starts another controller on the same stack.
+ */
+export function stackControllerSettings(
+  env: TestEnv,
+  kfp: KfpApiDouble,
+  options: Pick<TestStackOptions, 'identity' | 'flags' | 'env'>,
+): [argv: string[], env: Record<string, string>] {
   const identity: Record<string, string> =
     options.identity === false
       ? {}
       : { USER_IDENTITY_HEADER: 'kubeflow-userid', USER_IDENTITY_VALUE: CONTROLLER_IDENTITY };
-  const controller = startController(
+  return [
     [
       `--kubeconfig=${env.controllerKubeconfig}`,
       '--mlPipelineAPIServerName=127.0.0.1',
@@ -206,17 +229,7 @@ export async function startStack(options: TestStackOptions): Promise<TestStack> 
       CRON_SCHEDULE_TIMEZONE: 'UTC',
       ...options.env,
     },
-  );
-  return {
-    env,
-    kfp,
-    controller,
-    async stop() {
-      await controller.stop();
-      await kfp.close();
-      await env.stop();
-    },
-  };
+  ];
 }
 
 /** The Argo Workflows a ScheduledWorkflow made (by its name label) in `namespace`, sorted by name. */

@@ -21,6 +21,8 @@ export interface AccessRequest {
   readonly group: string;
   readonly version: string;
   readonly resource: string;
+  /** The object's name, when KFP names one (an experiment's display name); absent for runs. */
+  readonly name?: string;
 }
 
 /** What a SubjectAccessReview decided. */

@@ -11,7 +11,8 @@ export const KFP_API_SERVER_IDENTITY = `system:serviceaccount:${KFP_API_SERVER_N
 
 /**
  * The KFP API server's service account with the least of KFP's `ml-pipeline` ClusterRole that
- * `CreateRun` needs: create Workflows, get ScheduledWorkflows, and update
+ * `CreateRun` needs: create Workflows, list ScheduledWorkflows (the double finds a recurring run's
+ * by its uid, where KFP reads the namespace from its job table and gets it), and update
  * `scheduledworkflows/finalizers`, without which the OwnerReferencesPermissionEnforcement admission
  * plugin refuses a Workflow whose owner reference blocks the owner's deletion.
  */
@@ -25,7 +26,7 @@ export function kfpApiServerRbacObjects(namespace: string = KFP_API_SERVER_NAMES
       metadata: { name },
       rules: [
         { apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create'] },
-        { apiGroups: ['kubeflow.org'], resources: ['scheduledworkflows'], verbs: ['get'] },
+        { apiGroups: ['kubeflow.org'], resources: ['scheduledworkflows'], verbs: ['list'] },
         { apiGroups: ['kubeflow.org'], resources: ['scheduledworkflows/finalizers'], verbs: ['update'] },
       ],
     } as KubernetesObject,

@@ -1,6 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import type { AccessReviewer } from './access-reviewer.js';
-import { type AuthSettings, authenticate, authorize, type MetadataValues } from './auth.js';
+import {
+  type AuthSettings,
+  authenticate,
+  authorize,
+  EXPERIMENTS_RESOURCE,
+  type MetadataValues,
+  RUNS_RESOURCE,
+} from './auth.js';
 import { KfpStatusError } from './kfp-status.js';
 import { StaticAccessReviewer } from './static-access-reviewer.js';
 
@@ -125,6 +132,7 @@ describe('authenticate', () => {
 });
 
 describe('authorize', () => {
+  const CREATE_RUN = { namespace: 'team-a', verb: 'create', on: RUNS_RESOURCE } as const;
   const ATTRIBUTES =
     '&ResourceAttributes{Namespace:team-a,Verb:create,Group:pipelines.kubeflow.org,Version:v1beta1,' +
     'Resource:runs,Subresource:,Name:,FieldSelector:nil,LabelSelector:nil,}';
@@ -133,7 +141,7 @@ describe('authorize', () => {
     const reviewer = new StaticAccessReviewer({
       grants: [{ user: 'alice', namespace: 'team-a', verb: 'create' }],
     });
-    await authorize('alice', 'team-a', 'create', reviewer);
+    await authorize('alice', CREATE_RUN, reviewer);
     expect(reviewer.reviews).toEqual([
       {
         kind: 'SubjectAccessReview',
@@ -149,12 +157,37 @@ describe('authorize', () => {
     ]);
   });
 
+  it('names the experiment in the SubjectAccessReview KFP sends for reading one', async () => {
+    const reviewer = new StaticAccessReviewer();
+    const access = { namespace: 'team-b', verb: 'get', on: EXPERIMENTS_RESOURCE, name: 'nightly' } as const;
+    const error = await failureOf(authorize('alice', access, reviewer));
+    expect(reviewer.reviews).toEqual([
+      {
+        kind: 'SubjectAccessReview',
+        request: {
+          user: 'alice',
+          namespace: 'team-b',
+          verb: 'get',
+          group: 'pipelines.kubeflow.org',
+          version: 'v1beta1',
+          resource: 'experiments',
+          name: 'nightly',
+        },
+      },
+    ]);
+    expect(error.message).toBe(
+      "PermissionDenied: User 'alice' is not authorized with reason:  (request: &ResourceAttributes{" +
+        'Namespace:team-b,Verb:get,Group:pipelines.kubeflow.org,Version:v1beta1,Resource:experiments,' +
+        'Subresource:,Name:nightly,FieldSelector:nil,LabelSelector:nil,}): Unauthorized access',
+    );
+  });
+
   it('denies with PERMISSION_DENIED quoting the reason and the request', async () => {
     const reviewer: AccessReviewer = {
       tokenReview: async () => ({ authenticated: false }),
       subjectAccessReview: async () => ({ allowed: false, reason: 'no binding' }),
     };
-    const error = await failureOf(authorize('bob', 'team-a', 'create', reviewer));
+    const error = await failureOf(authorize('bob', CREATE_RUN, reviewer));
     expect(error).toMatchObject({
       code: status.PERMISSION_DENIED,
       message: `PermissionDenied: User 'bob' is not authorized with reason: no binding (request: ${ATTRIBUTES}): Unauthorized access`,
@@ -168,7 +201,7 @@ describe('authorize', () => {
         throw new Error('apiserver down');
       },
     };
-    const error = await failureOf(authorize('bob', 'team-a', 'create', reviewer));
+    const error = await failureOf(authorize('bob', CREATE_RUN, reviewer));
     expect(error).toMatchObject({
       code: status.INTERNAL,
       message: `InternalServerError: Failed to create SubjectAccessReview for user 'bob' (request: ${ATTRIBUTES}): apiserver down`,

@@ -21,6 +21,19 @@ export const RUNS_RESOURCE = {
   resource: 'runs',
 } as const;
 
+/** API group, version and resource KFP authorizes experiment calls against. */
+export const EXPERIMENTS_RESOURCE = { ...RUNS_RESOURCE, resource: 'experiments' } as const;
+
+/** What a call asks to do, as KFP puts it in the SubjectAccessReview's resource attributes. */
+export interface KfpAccess {
+  readonly namespace: string;
+  readonly verb: string;
+  /** {@link RUNS_RESOURCE} or {@link EXPERIMENTS_RESOURCE}. */
+  readonly on: typeof RUNS_RESOURCE | typeof EXPERIMENTS_RESOURCE;
+  /** The object's name: KFP names the experiment (its display name) and no run. @default '' */
+  readonly name?: string;
+}
+
 /** The identity settings of a KFP API server (its `KUBEFLOW_USERID_*` and `TOKEN_REVIEW_AUDIENCE` env). */
 export interface AuthSettings {
   /** Metadata key that carries the user identity. */
@@ -85,18 +98,14 @@ export async function authenticate(
 }
 
 /**
- * Asks the reviewer whether `user` may `verb` runs in `namespace`, with the SubjectAccessReview KFP sends.
+ * Asks the reviewer whether `user` may do `access`, with the SubjectAccessReview KFP sends.
  *
  * @throws KfpStatusError PERMISSION_DENIED when denied, INTERNAL when the review itself fails.
  */
-export async function authorize(
-  user: string,
-  namespace: string,
-  verb: string,
-  reviewer: AccessReviewer,
-): Promise<void> {
-  const attributes = { namespace, verb, ...RUNS_RESOURCE };
-  const request = `(request: ${formatResourceAttributes(attributes)})`;
+export async function authorize(user: string, access: KfpAccess, reviewer: AccessReviewer): Promise<void> {
+  const { namespace, verb, on, name = '' } = access;
+  const attributes = { namespace, verb, ...on, ...(name === '' ? {} : { name }) };
+  const request = `(request: ${formatResourceAttributes({ ...attributes, name })})`;
   const decision = await reviewer.subjectAccessReview({ user, ...attributes }).catch((error: unknown) => {
     throw internalServerError(
       `Failed to create SubjectAccessReview for user '${user}' ${request}`,
@@ -169,9 +178,10 @@ function formatResourceAttributes(a: {
   group: string;
   version: string;
   resource: string;
+  name: string;
 }): string {
   return (
     `&ResourceAttributes{Namespace:${a.namespace},Verb:${a.verb},Group:${a.group},Version:${a.version},` +
-    `Resource:${a.resource},Subresource:,Name:,FieldSelector:nil,LabelSelector:nil,}`
+    `Resource:${a.resource},Subresource:,Name:${a.name},FieldSelector:nil,LabelSelector:nil,}`
   );
 }

@@ -20,9 +20,12 @@ export {
   authorize,
   BEARER_PREFIX,
   DEFAULT_TOKEN_REVIEW_AUDIENCE,
+  EXPERIMENTS_RESOURCE,
+  type KfpAccess,
   type MetadataValues,
   RUNS_RESOURCE,
 } from './auth.js';
+export type { ExperimentFixture } from './experiments.js';
 export {
   type CallFailure,
   type CallOutcome,
@@ -31,6 +34,7 @@ export {
   type KfpApiDoubleOptions,
   KfpDoubleConfigError,
   type RecordedCall,
+  type RecordedExperimentCall,
   SERVICE_UNAVAILABLE,
 } from './kfp-api-double.js';
 export { externalMessageOf, KfpStatusError, STATUS_DETAILS_KEY } from './kfp-status.js';

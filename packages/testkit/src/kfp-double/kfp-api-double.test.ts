@@ -28,9 +28,10 @@ class MemoryCluster implements RunCluster {
   failGet: Error | null = null;
   failCreate: Error | null = null;
 
-  async getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflowObject | null> {
+  async findScheduledWorkflow(name: string, uid: string): Promise<ScheduledWorkflowObject | null> {
     if (this.failGet) throw this.failGet;
-    return this.scheduledWorkflows.get(`${namespace}/${name}`) ?? null;
+    const found = [...this.scheduledWorkflows.values()];
+    return found.find(({ metadata }) => metadata.name === name && metadata.uid === uid) ?? null;
   }
 
   async createWorkflow(_namespace: string, workflow: RunWorkflowObject): Promise<CreatedWorkflow> {
@@ -123,6 +124,7 @@ describe('KfpApiDouble over gRPC', () => {
         metadataKeys: expect.arrayContaining(['kubeflow-userid']),
         outcome: 'created',
         workflow: null,
+        receivedAt: NOW_MS,
         at: NOW_MS,
       },
     ]);
@@ -279,6 +281,20 @@ describe('KfpApiDouble over gRPC', () => {
       expect(double.runs()).toHaveLength(1);
     });
 
+    it("owns the Workflow by the recurring run's ScheduledWorkflow even when it is in another namespace", async () => {
+      cluster.scheduledWorkflows.delete('team-a/nightly');
+      cluster.scheduledWorkflows.set('team-z/nightly', {
+        metadata: { name: 'nightly', namespace: 'team-z', uid: 'swf-uid' },
+      });
+      await createRun(ALICE);
+
+      expect(cluster.workflows).toHaveLength(1);
+      expect(cluster.workflows[0]?.metadata).toMatchObject({
+        namespace: 'team-a',
+        ownerReferences: [expect.objectContaining({ name: 'nightly', uid: 'swf-uid' })],
+      });
+    });
+
     const INVALID_RECURRING_RUN =
       'Failed to create a new run: InternalServerError: Failed to create a run due to invalid recurring run id: ' +
       "Invalid input error: RecurringRunId doesn't exist: swf-uid";
@@ -400,6 +416,18 @@ describe('KfpApiDouble over gRPC', () => {
 
     expect({ code: error.code, details: error.details }).toEqual({ code, details });
     expect(reviewer.reviews).toEqual([]);
+  });
+
+  it('records when a call arrived apart from when it was answered', async () => {
+    await double.close();
+    let clock = NOW_MS;
+    await startDouble({ now: () => clock++ });
+
+    await createRun([['kubeflow-userid', 'accounts.google.com:alice@example.com']]);
+
+    const [call] = double.calls;
+    expect(call?.receivedAt).toBeGreaterThanOrEqual(NOW_MS);
+    expect(call?.at).toBeGreaterThan(call?.receivedAt ?? Number.POSITIVE_INFINITY);
   });
 
   it('creates runs without any identity in single-user mode', async () => {

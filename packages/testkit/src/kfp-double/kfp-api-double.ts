@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
 import {
   type CreateRunRequest,
+  type Experiment,
+  ExperimentServiceService,
+  type GetExperimentRequest,
   Run,
   Run_StorageState,
   RunServiceService,
@@ -14,8 +17,16 @@ import {
   authenticate,
   authorize,
   DEFAULT_TOKEN_REVIEW_AUDIENCE,
+  EXPERIMENTS_RESOURCE,
   type MetadataValues,
+  RUNS_RESOURCE,
 } from './auth.js';
+import {
+  type ExperimentFixture,
+  experimentTable,
+  type StoredExperiment,
+  toApiExperiment,
+} from './experiments.js';
 import { internalServerError, invalidInput, KfpStatusError, resourceNotFound } from './kfp-status.js';
 import type { RunCluster } from './run-cluster.js';
 import { recurringRunRunId } from './run-ids.js';
@@ -53,10 +64,11 @@ export interface KfpApiDoubleOptions {
    */
   readonly multiUser?: boolean;
   /**
-   * The experiments that exist, by ID, with the namespace each belongs to.
+   * The experiments that exist, by ID: the namespace each belongs to (its display name is then its
+   * ID), or an {@link ExperimentFixture}. `ExperimentService.GetExperiment` serves them.
    * @default {}
    */
-  readonly experiments?: Readonly<Record<string, string>>;
+  readonly experiments?: Readonly<Record<string, string | ExperimentFixture>>;
   /**
    * Clock for `created_at`, `scheduled_at`, the `workflowEpoch` label and the `at` of recorded calls,
    * in epoch milliseconds.
@@ -68,8 +80,8 @@ export interface KfpApiDoubleOptions {
    * `new KubeRunCluster(kubeConfig)` with the config `installKfpApiServerIdentity` returns). When
    * set, every run gets an Argo Workflow as KFP creates it, a recurring run's owned by its
    * ScheduledWorkflow. The double has no job table: it finds the ScheduledWorkflow by the name in
-   * the display name the controller sends (`<name>-<index>-<hash>`) and requires its `metadata.uid`
-   * to be the `recurring_run_id`, which is what KFP's table maps.
+   * the display name the controller sends (`<name>-<index>-<hash>`), in whatever namespace, and
+   * requires its `metadata.uid` to be the `recurring_run_id`, which is what KFP's table maps.
    * @default undefined: runs are only stored, no Workflow is created
    */
   readonly cluster?: RunCluster;
@@ -117,6 +129,22 @@ export interface RecordedCall {
    * already stored run at store time has created one all the same, as KFP's does.
    */
   readonly workflow: string | null;
+  /** When the call arrived, epoch milliseconds: what the caller controls of its lateness. */
+  readonly receivedAt: number;
+  /** When the call ended, epoch milliseconds. */
+  readonly at: number;
+}
+
+/** One `ExperimentService.GetExperiment` call as the double saw it; metadata values are not kept. */
+export interface RecordedExperimentCall {
+  readonly method: 'GetExperiment';
+  readonly experimentId: string;
+  /** The authenticated user; `null` when none was established (or single-user mode asked for none). */
+  readonly identity: string | null;
+  /** Keys of the call's metadata, sorted. */
+  readonly metadataKeys: readonly string[];
+  /** `found`: the experiment was returned. */
+  readonly outcome: 'found' | CallFailure;
   /** When the call ended, epoch milliseconds. */
   readonly at: number;
 }
@@ -143,9 +171,11 @@ export const DEFAULT_PIPELINE_RUNNER_SERVICE_ACCOUNT = 'pipeline-runner';
 export const SERVICE_UNAVAILABLE: CallFailure = { code: status.UNAVAILABLE, message: 'Service unavailable' };
 
 const CREATE_RUN_FAILED = 'Failed to create a new run';
+const FETCH_EXPERIMENT_FAILED = 'Failed to fetch experiment';
+const AUTHORIZE_FAILED = 'Failed to authorize the request';
 
 type Settings = AuthSettings & {
-  readonly experiments: ReadonlyMap<string, string>;
+  readonly experiments: ReadonlyMap<string, StoredExperiment>;
   readonly now: () => number;
   readonly cluster: RunCluster | null;
   readonly pipelines: ReadonlyMap<string, string>;
@@ -156,19 +186,25 @@ type Settings = AuthSettings & {
 interface CallProgress {
   identity: string | null;
   workflow: string | null;
+  /** When the call arrived, epoch milliseconds. */
+  readonly receivedAt: number;
 }
 
 /**
- * A KFP API server double: serves `RunService.CreateRun` over real gRPC on `127.0.0.1` and
- * authenticates, authorizes and de-duplicates as the KFP API server does in multi-user mode, with
- * KFP's status codes and messages; with a {@link KfpApiDoubleOptions.cluster} it also creates the
- * run's Argo Workflow. Other RunService methods answer UNIMPLEMENTED.
+ * A KFP API server double: serves `RunService.CreateRun` and `ExperimentService.GetExperiment` over
+ * real gRPC on `127.0.0.1` and authenticates, authorizes and de-duplicates as the KFP API server
+ * does in multi-user mode, with KFP's status codes and messages; with a
+ * {@link KfpApiDoubleOptions.cluster} it also creates the run's Argo Workflow. Other methods of
+ * both services answer UNIMPLEMENTED.
  */
 export class KfpApiDouble {
   readonly #settings: Settings;
   readonly #server = new Server();
   readonly #recorded: RecordedCall[] = [];
+  readonly #experimentCalls: RecordedExperimentCall[] = [];
   readonly #created: Run[] = [];
+  /** Experiment ID to the creation second of its newest run (KFP's `LastRunCreatedAtInSec`). */
+  readonly #lastRunAt = new Map<string, number>();
   readonly #injected: CallFailure[] = [];
   readonly #waiters = new Set<() => void>();
   #unavailable = false;
@@ -179,6 +215,7 @@ export class KfpApiDouble {
     this.#settings = settings;
     this.#answerDelayMs = answerDelayMs;
     this.#server.addService(RunServiceService, { createRun: this.#handleCreateRun });
+    this.#server.addService(ExperimentServiceService, { getExperiment: this.#handleGetExperiment });
   }
 
   /**
@@ -213,6 +250,11 @@ export class KfpApiDouble {
     return this.#recorded;
   }
 
+  /** Every `GetExperiment` call so far, oldest first; the array grows as calls arrive. */
+  get experimentCalls(): readonly RecordedExperimentCall[] {
+    return this.#experimentCalls;
+  }
+
   /** Copies of the runs created so far, oldest first (a de-duplicated call adds none). */
   runs(): Run[] {
     return this.#created.map((run) => Run.fromPartial(run));
@@ -237,8 +279,8 @@ export class KfpApiDouble {
   }
 
   /**
-   * Fails the next `count` calls with `failure` before they are looked at, as an API server in
-   * trouble would; failures queued by earlier calls come first.
+   * Fails the next `count` `CreateRun` calls with `failure` before they are looked at, as an API
+   * server in trouble would; failures queued by earlier calls come first.
    * @throws KfpDoubleConfigError when `count` is not a non-negative integer.
    */
   failNext(count: number, failure: CallFailure = SERVICE_UNAVAILABLE): void {
@@ -257,7 +299,10 @@ export class KfpApiDouble {
     this.#answerDelayMs = checkedDelay('setAnswerDelay(ms)', ms);
   }
 
-  /** While set, every call fails with {@link SERVICE_UNAVAILABLE}, before any queued failure. */
+  /**
+   * While set, every call of either service fails with {@link SERVICE_UNAVAILABLE}, before any
+   * queued failure.
+   */
   setUnavailable(unavailable: boolean): void {
     this.#unavailable = unavailable;
   }
@@ -273,7 +318,7 @@ export class KfpApiDouble {
     call: ServerUnaryCall<CreateRunRequest, Run>,
     callback: sendUnaryData<Run>,
   ): void => {
-    const progress: CallProgress = { identity: null, workflow: null };
+    const progress: CallProgress = { identity: null, workflow: null, receivedAt: this.#settings.now() };
     this.#createRun(call, progress).then(
       ({ run, outcome }) => {
         this.#record(call, progress, outcome);
@@ -307,7 +352,9 @@ export class KfpApiDouble {
         inCreateRunAccess(namespace),
       );
       progress.identity = identity;
-      await authorize(identity, namespace, 'create', settings.reviewer).catch(inCreateRunAccess(namespace));
+      await authorize(identity, { namespace, verb: 'create', on: RUNS_RESOURCE }, settings.reviewer).catch(
+        inCreateRunAccess(namespace),
+      );
     }
     // KFP's guard against duplicates is a look-up, then the Workflow, then the insert, with nothing
     // holding them together: calls in flight at once all pass the look-up and each creates a
@@ -324,11 +371,87 @@ export class KfpApiDouble {
     return { run: Run.fromPartial(kept), outcome: kept === run ? 'created' : 'deduplicated' };
   }
 
+  readonly #handleGetExperiment = (
+    call: ServerUnaryCall<GetExperimentRequest, Experiment>,
+    callback: sendUnaryData<Experiment>,
+  ): void => {
+    const progress: CallProgress = { identity: null, workflow: null, receivedAt: this.#settings.now() };
+    const record = (outcome: RecordedExperimentCall['outcome']) => {
+      this.#experimentCalls.push({
+        method: 'GetExperiment',
+        experimentId: call.request.experimentId,
+        identity: progress.identity,
+        metadataKeys: Object.keys(call.metadata.getMap()).sort(),
+        outcome,
+        at: this.#settings.now(),
+      });
+    };
+    this.#getExperiment(call, progress).then(
+      (experiment) => {
+        record('found');
+        callback(null, experiment);
+      },
+      (error: unknown) => {
+        const failure =
+          error instanceof KfpStatusError
+            ? error
+            : internalServerError('KFP API server double failed', errorText(error));
+        record({ code: failure.code, message: failure.message });
+        callback(failure.toServiceError());
+      },
+    );
+  };
+
+  /** KFP's ExperimentServer.GetExperiment: in multi-user mode canAccessExperiment first, then the read. */
+  async #getExperiment(
+    call: ServerUnaryCall<GetExperimentRequest, Experiment>,
+    progress: CallProgress,
+  ): Promise<Experiment> {
+    if (this.#unavailable) throw this.#unavailableError();
+    const id = call.request.experimentId;
+    const settings = this.#settings;
+    if (settings.multiUser) {
+      await this.#canGetExperiment(call, settings.reviewer, progress).catch(
+        wrapped(AUTHORIZE_FAILED, FETCH_EXPERIMENT_FAILED),
+      );
+    }
+    const experiment = settings.experiments.get(id);
+    if (experiment === undefined) throw resourceNotFound('Experiment', id).wrap(FETCH_EXPERIMENT_FAILED);
+    return toApiExperiment(experiment, this.#lastRunAt.get(id) ?? 0);
+  }
+
+  /**
+   * KFP's canAccessExperiment for `get`: the experiment is looked up first (so an unknown ID is
+   * NOT_FOUND whoever asks), then the caller is authenticated and reviewed for `get` on
+   * `experiments` in the experiment's namespace, naming the experiment by its display name.
+   */
+  async #canGetExperiment(
+    call: ServerUnaryCall<GetExperimentRequest, Experiment>,
+    reviewer: AccessReviewer,
+    progress: CallProgress,
+  ): Promise<void> {
+    const id = call.request.experimentId;
+    // An empty ID skips the look-up and leaves the namespace to review empty.
+    if (id === '') throw invalidInput('An experiment cannot have an empty namespace in multi-user mode');
+    const experiment = this.#settings.experiments.get(id);
+    if (experiment === undefined) {
+      throw resourceNotFound('Experiment', id).wrap('Failed to authorize with the experiment ID');
+    }
+    const values: MetadataValues = (key) => metadataValues(call, key);
+    const inAccess = wrapped('Failed to authorize with API');
+    const identity = await authenticate(values, this.#settings, reviewer).catch(inAccess);
+    progress.identity = identity;
+    const { namespace, displayName: name } = experiment;
+    await authorize(identity, { namespace, verb: 'get', on: EXPERIMENTS_RESOURCE, name }, reviewer).catch(
+      inAccess,
+    );
+  }
+
   /** KFP's Workflow creation in ResourceManager.CreateRun, checks in its order; returns the generated name. */
   async #createWorkflow(cluster: RunCluster, run: Run, namespace: string): Promise<string> {
     const pipelineName = this.#pipelineNameOf(run);
     if (namespace === '') throw emptyWorkflowNamespace();
-    const owner = run.recurringRunId === '' ? null : await this.#scheduledWorkflowOf(cluster, run, namespace);
+    const owner = run.recurringRunId === '' ? null : await this.#scheduledWorkflowOf(cluster, run);
     const workflow = runWorkflow({
       runId: run.runId,
       displayName: run.displayName,
@@ -349,25 +472,23 @@ export class KfpApiDouble {
 
   /**
    * The ScheduledWorkflow of a recurring run. KFP reads the job table by `recurring_run_id` for the
-   * name, then gets the object; the double reads the name from the display name and counts a
-   * missing object, or one with another uid, as a recurring run the table does not hold.
+   * namespace and name, then gets the object; the double reads the name from the display name,
+   * finds the object of that uid under that name in any namespace (a job's namespace is the
+   * recurring run's, which need not be the run's experiment's), and counts none as a recurring run
+   * the table does not hold.
    */
-  async #scheduledWorkflowOf(
-    cluster: RunCluster,
-    run: Run,
-    namespace: string,
-  ): Promise<ScheduledWorkflowObject> {
+  async #scheduledWorkflowOf(cluster: RunCluster, run: Run): Promise<ScheduledWorkflowObject> {
     const name = scheduledWorkflowNameOf(run.displayName);
     const swf =
       name === null
         ? null
-        : await cluster.getScheduledWorkflow(namespace, name).catch(() => {
+        : await cluster.findScheduledWorkflow(name, run.recurringRunId).catch(() => {
             throw internalServerError(
               'Failed to create a run due to invalid name',
               invalidInput(`ScheduledWorkflow doesn't exist: ${name}`).message,
             ).wrap(CREATE_RUN_FAILED);
           });
-    if (swf === null || swf.metadata.uid !== run.recurringRunId) {
+    if (swf === null) {
       throw internalServerError(
         'Failed to create a run due to invalid recurring run id',
         invalidInput(`RecurringRunId doesn't exist: ${run.recurringRunId}`).message,
@@ -392,8 +513,17 @@ export class KfpApiDouble {
   }
 
   #throwInjectedFailure(): void {
-    const failure = this.#unavailable ? SERVICE_UNAVAILABLE : this.#injected.shift();
+    if (this.#unavailable) throw this.#unavailableError();
+    const failure = this.#injected.shift();
     if (failure) throw new KfpStatusError(failure.code, failure.message, failure.message);
+  }
+
+  #unavailableError(): KfpStatusError {
+    return new KfpStatusError(
+      SERVICE_UNAVAILABLE.code,
+      SERVICE_UNAVAILABLE.message,
+      SERVICE_UNAVAILABLE.message,
+    );
   }
 
   /** KFP's GetValidExperimentNamespacePair for a run that names no namespace. */
@@ -405,7 +535,7 @@ export class KfpApiDouble {
         .wrap(context)
         .wrap(CREATE_RUN_FAILED);
     }
-    const namespace = this.#settings.experiments.get(experimentId);
+    const namespace = this.#settings.experiments.get(experimentId)?.namespace;
     if (namespace === undefined) {
       throw resourceNotFound('Experiment', experimentId)
         .wrap(`Failed to fetch namespace from experiment ${experimentId}`)
@@ -426,14 +556,16 @@ export class KfpApiDouble {
 
   /**
    * KFP's RunStore.CreateRun: inserts the run, or, when a run of a recurring run collides on the run
-   * ID, returns the run already stored (its "duplicate key" path).
+   * ID, returns the run already stored (its "duplicate key" path); then, as its ResourceManager
+   * does, sets the experiment's last run time from the run returned.
    */
   #store(run: Run): Run {
     const existing =
       run.recurringRunId === '' ? undefined : this.#created.find((other) => other.runId === run.runId);
-    if (existing) return existing;
-    this.#created.push(run);
-    return run;
+    const kept = existing ?? run;
+    if (!existing) this.#created.push(run);
+    this.#lastRunAt.set(kept.experimentId, kept.createdAt?.seconds ?? 0);
+    return kept;
   }
 
   #newRun(request: Run): Run {
@@ -458,6 +590,7 @@ export class KfpApiDouble {
       metadataKeys: Object.keys(call.metadata.getMap()).sort(),
       outcome,
       workflow: progress.workflow,
+      receivedAt: progress.receivedAt,
       at: this.#settings.now(),
     });
     for (const waiter of [...this.#waiters]) waiter();
@@ -468,8 +601,9 @@ function resolveSettings(options: KfpApiDoubleOptions): Settings {
   const multiUser = options.multiUser ?? true;
   const userIdHeader = options.userIdHeader ?? 'kubeflow-userid';
   if (userIdHeader === '') throw new KfpDoubleConfigError('userIdHeader', 'must not be empty');
-  const experiments = new Map(Object.entries(options.experiments ?? {}));
-  for (const [id, namespace] of experiments) {
+  const now = options.now ?? Date.now;
+  const experiments = experimentTable(options.experiments ?? {}, Math.floor(now() / 1000));
+  for (const { id, namespace } of experiments.values()) {
     if (multiUser && namespace === '') {
       throw new KfpDoubleConfigError(`experiments.${id}`, 'needs a namespace in multi-user mode');
     }
@@ -479,7 +613,7 @@ function resolveSettings(options: KfpApiDoubleOptions): Settings {
     userIdPrefix: options.userIdPrefix ?? '',
     tokenReviewAudience: options.tokenReviewAudience ?? DEFAULT_TOKEN_REVIEW_AUDIENCE,
     experiments,
-    now: options.now ?? Date.now,
+    now,
     cluster: options.cluster ?? null,
     pipelines: new Map(Object.entries(options.pipelines ?? {})),
     defaultServiceAccount: options.defaultServiceAccount || DEFAULT_PIPELINE_RUNNER_SERVICE_ACCOUNT,
@@ -501,21 +635,25 @@ function checkedDelay(setting: string, ms: number): number {
  * field into one value with ", " before grpc-js sees it (RFC 9110 allows it); grpc-go, which KFP
  * uses, keeps them apart. Splitting undoes the join; identities and bearer tokens contain no ", ".
  */
-function metadataValues(call: ServerUnaryCall<CreateRunRequest, Run>, key: string): string[] {
+function metadataValues(call: ServerUnaryCall<unknown, unknown>, key: string): string[] {
   return call.metadata.get(key).flatMap((value) => (typeof value === 'string' ? value.split(', ') : []));
+}
+
+/** Rethrows a KFP error with `contexts` wrapped around it, innermost first, as `util.Wrap` does; others as they are. */
+function wrapped(...contexts: readonly string[]): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof KfpStatusError)) throw error;
+    throw contexts.reduce((inner, context) => inner.wrap(context), error);
+  };
 }
 
 /** Adds the context KFP's canAccessRun and createRun put around an authentication or authorization error. */
 function inCreateRunAccess(namespace: string): (error: unknown) => never {
-  return (error) => {
-    if (!(error instanceof KfpStatusError)) throw error;
-    throw error
-      .wrap(`Failed to access run . Check if you have access to namespace ${namespace}`)
-      .wrap(
-        `Failed to create a run due to authorization error. Check if you have write permissions to namespace ${namespace}`,
-      )
-      .wrap(CREATE_RUN_FAILED);
-  };
+  return wrapped(
+    `Failed to access run . Check if you have access to namespace ${namespace}`,
+    `Failed to create a run due to authorization error. Check if you have write permissions to namespace ${namespace}`,
+    CREATE_RUN_FAILED,
+  );
 }
 
 /** KFP's answer to a run without a display name (api_converter.go toModelRun). */

@@ -11,8 +11,11 @@ export interface CreatedWorkflow {
  * promise stands for a failed call; its message is what KFP quotes.
  */
 export interface RunCluster {
-  /** Reads a ScheduledWorkflow; `null` when it does not exist. */
-  getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflowObject | null>;
+  /**
+   * The ScheduledWorkflow called `name` whose `metadata.uid` is `uid`, in any namespace; `null` when
+   * there is none.
+   */
+  findScheduledWorkflow(name: string, uid: string): Promise<ScheduledWorkflowObject | null>;
   /** Creates an Argo Workflow, returning it with the name the kube-apiserver generated. */
   createWorkflow(namespace: string, workflow: RunWorkflowObject): Promise<CreatedWorkflow>;
 }
@@ -36,15 +39,14 @@ export class KubeRunCluster implements RunCluster {
     this.#custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
-  async getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflowObject | null> {
+  async findScheduledWorkflow(name: string, uid: string): Promise<ScheduledWorkflowObject | null> {
     try {
-      return (await this.#custom.getNamespacedCustomObject({
+      const list = (await this.#custom.listClusterCustomObject({
         ...SCHEDULED_WORKFLOWS,
-        namespace,
-        name,
-      })) as ScheduledWorkflowObject;
+        fieldSelector: `metadata.name=${name}`,
+      })) as { items: ScheduledWorkflowObject[] };
+      return list.items.find((swf) => swf.metadata.uid === uid) ?? null;
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) return null;
       throw new Error(kubeErrorMessage(error));
     }
   }

@@ -1,11 +1,15 @@
 import type { AccessDecision, AccessRequest, AccessReviewer, TokenReviewResult } from './access-reviewer.js';
 import { RUNS_RESOURCE } from './auth.js';
 
-/** A grant: `user` may `verb` (any verb when omitted) runs in `namespace`. */
+/**
+ * A grant: `user` may `verb` (any verb when omitted) on `resource` of group pipelines.kubeflow.org
+ * (`runs`, `experiments`; any of them when omitted) in `namespace`.
+ */
 export interface StaticGrant {
   readonly user: string;
   readonly namespace: string;
   readonly verb?: string;
+  readonly resource?: string;
 }
 
 /** A review the {@link StaticAccessReviewer} answered, in order. */
@@ -23,7 +27,8 @@ interface StaticTables {
 /**
  * An {@link AccessReviewer} answering from fixed tables, for tests that need no kube-apiserver:
  * known tokens authenticate as their user for whatever audiences were asked; a SubjectAccessReview
- * is allowed when a grant matches, and denied with an empty reason otherwise, as RBAC does.
+ * is allowed when a grant matches (whatever object name it asks for), and denied with an empty
+ * reason otherwise, as RBAC does.
  */
 export class StaticAccessReviewer implements AccessReviewer {
   readonly #tables: StaticTables;
@@ -48,13 +53,13 @@ export class StaticAccessReviewer implements AccessReviewer {
 
   async subjectAccessReview(request: AccessRequest): Promise<AccessDecision> {
     this.#answered.push({ kind: 'SubjectAccessReview', request });
-    const onRuns = request.group === RUNS_RESOURCE.group && request.resource === RUNS_RESOURCE.resource;
     const allowed = (this.#tables.grants ?? []).some(
       (grant) =>
-        onRuns &&
+        request.group === RUNS_RESOURCE.group &&
         grant.user === request.user &&
         grant.namespace === request.namespace &&
-        (grant.verb ?? request.verb) === request.verb,
+        (grant.verb ?? request.verb) === request.verb &&
+        (grant.resource ?? request.resource) === request.resource,
     );
     return { allowed, reason: '' };
   }
