@@ -14,6 +14,10 @@ export const EventReason = {
   Failed: 'Failed',
   /** The resource's spec is invalid (Warning); it is not retried until the spec changes. */
   InvalidSpec: 'InvalidSpec',
+  /** Ticks were skipped past the resource's starting deadline (Normal, one per burst of them). */
+  SkippedTicks: 'SkippedTicks',
+  /** A run was started for a new `run-now` value (Normal). */
+  RunNow: 'RunNow',
 } as const;
 
 /** Message prefixes as upstream writes them. */

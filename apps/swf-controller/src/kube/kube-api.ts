@@ -44,6 +44,8 @@ export const KUBE_API_PERMISSIONS = {
   listScheduledWorkflows: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['list', 'watch'] },
   getScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['get'] },
   replaceScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['update'] },
+  tryReplaceScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['update'] },
+  replaceScheduledWorkflowWhenAllowed: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['update'] },
   listWorkflows: { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['list', 'watch'] },
   // A Workflow's controller ownerReference blocks owner deletion; the OwnerReferencesPermission-
   // Enforcement admission plugin then requires update on the owner's finalizers.
@@ -111,9 +113,35 @@ export class KubeApi {
     return this.#custom.getNamespacedCustomObject({ ...SWF, namespace, name });
   }
 
+  /**
+   * Replaces a ScheduledWorkflow if the budget of its API group has a token now, without waiting:
+   * `'throttled'` (nothing sent) otherwise. For writes that can be made later instead.
+   */
+  async tryReplaceScheduledWorkflow(swf: ScheduledWorkflow): Promise<ScheduledWorkflow | 'throttled'> {
+    if (!this.#budgets.of(SWF_GROUP).tryTake()) return 'throttled';
+    return this.#replace(swf);
+  }
+
+  /**
+   * Waits for a token of the budget, then replaces the ScheduledWorkflow `latest` returns then
+   * (built after the wait, so it carries whatever changed meanwhile); nothing when it returns
+   * undefined.
+   */
+  async replaceScheduledWorkflowWhenAllowed(
+    latest: () => ScheduledWorkflow | undefined,
+  ): Promise<ScheduledWorkflow | undefined> {
+    await this.#budgets.of(SWF_GROUP).take();
+    const swf = latest();
+    return swf === undefined ? undefined : this.#replace(swf);
+  }
+
   /** Replaces a ScheduledWorkflow; its resourceVersion makes a stale write fail with 409. */
   async replaceScheduledWorkflow(swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
     await this.#budgets.of(SWF_GROUP).take();
+    return this.#replace(swf);
+  }
+
+  #replace(swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
     this.#writes?.onWrite('update');
     return this.#custom.replaceNamespacedCustomObject({
       ...SWF,

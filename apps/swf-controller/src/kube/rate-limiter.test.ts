@@ -36,6 +36,43 @@ describe('TokenBucket', () => {
   });
 });
 
+describe('TokenBucket.tryTake', () => {
+  it('takes a token only when one is there now, never waiting', async () => {
+    const clock = manualClock();
+    const bucket = new TokenBucket(2, 2, clock);
+    expect([bucket.tryTake(), bucket.tryTake(), bucket.tryTake()]).toEqual([true, true, false]);
+    clock.t += 500;
+    expect([bucket.tryTake(), bucket.tryTake()]).toEqual([true, false]);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('does not pass a caller that waits in take()', async () => {
+    let wake: () => void = () => {};
+    const clock = {
+      t: 0,
+      now: () => clock.t,
+      sleep: (ms: number) =>
+        new Promise<void>((resolve) => {
+          wake = () => {
+            clock.t += ms;
+            resolve();
+          };
+        }),
+    };
+    const bucket = new TokenBucket(1, 1, clock);
+    await bucket.take();
+    const waiting = bucket.take();
+    await Promise.resolve();
+    clock.t += 5_000;
+    expect(bucket.tryTake()).toBe(false);
+    wake();
+    await waiting;
+    expect(bucket.tryTake()).toBe(false);
+    clock.t += 1_000;
+    expect(bucket.tryTake()).toBe(true);
+  });
+});
+
 describe('GroupBudgets', () => {
   it('gives each API group a bucket of its own, of the configured rate and burst', async () => {
     const clock = manualClock();

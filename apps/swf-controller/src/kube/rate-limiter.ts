@@ -20,6 +20,8 @@ export class TokenBucket {
   #tokens: number;
   #last: number;
   #tail: Promise<void> = Promise.resolve();
+  /** Callers of {@link take} not served yet. */
+  #waiting = 0;
 
   constructor(qps: number, burst: number, clock: BucketClock = REAL_CLOCK) {
     this.qps = qps;
@@ -31,9 +33,26 @@ export class TokenBucket {
 
   /** Resolves when a request may go out; callers are served in order. */
   take(): Promise<void> {
-    const turn = this.#tail.then(() => this.#wait());
+    this.#waiting += 1;
+    const turn = this.#tail
+      .then(() => this.#wait())
+      .finally(() => {
+        this.#waiting -= 1;
+      });
     this.#tail = turn;
     return turn;
+  }
+
+  /**
+   * Takes a token if one is there now and nobody waits for one: true when the request may go out
+   * at once, false (nothing taken) when it would have to wait.
+   */
+  tryTake(): boolean {
+    if (this.#waiting > 0) return false;
+    this.#refill();
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
   }
 
   async #wait(): Promise<void> {
