@@ -1,6 +1,7 @@
 import { SETTINGS, type SettingSpec, settingLabel } from '@swf/contract';
 import { NEXT_USAGE, nextCommand } from './commands/next.js';
 import { runController } from './commands/run.js';
+import { RUN_NOW_USAGE, RunNowError, runNowCommand } from './commands/run-now.js';
 import { COMMANDS, ConfigError, describeConfig, parseFlags, resolveConfig } from './config/config.js';
 import { readHostFacts } from './config/environment.js';
 
@@ -15,6 +16,7 @@ export function usage(): string {
     '  swf-controller [run] [flags]      start the controller (default)',
     '  swf-controller print-config [flags]   print the resolved settings as one JSON line',
     `  ${NEXT_USAGE.split('\n')[0]}`,
+    `  ${RUN_NOW_USAGE.split('\n')[0]}`,
     '',
     'Flags (a flag beats its env var; --name=value and --name value both work):',
     ...shown.filter((s) => s.flag).map(line),
@@ -36,6 +38,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       process.stdout.write(`${JSON.stringify(answer)}\n`);
       return exitCode;
     }
+    if (command === 'run-now') {
+      if (rest.includes('--help') || rest.includes('-h')) return print(RUN_NOW_USAGE, 0);
+      return print(JSON.stringify(await runNowCommand(rest, env, Date.now())), 0);
+    }
     const { flags, positional, help } = parseFlags(rest);
     if (help || command === 'help') return print(usage(), 0);
     if (positional.length > 0) {
@@ -54,6 +60,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     if (error instanceof ConfigError) {
       process.stderr.write(`swf-controller: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof RunNowError) {
+      process.stderr.write(`swf-controller run-now: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

@@ -4,6 +4,7 @@ import { errorText } from './error-text.js';
 import type { CacheEvents } from './kube/informer-caches.js';
 import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
+import { countOverdue } from './overdue-schedules.js';
 import { WorkQueue } from './queue/work-queue.js';
 import type { Caches, ObjectKey, Reconciler } from './reconcile.js';
 
@@ -89,7 +90,7 @@ export class Controller implements CacheEvents {
    * reconciles in flight finish.
    */
   async run(caches: RunnableCaches, reconciler: Reconciler, signal: AbortSignal): Promise<void> {
-    const { log } = this.#deps;
+    const { log, metrics } = this.#deps;
     log.info('starting informers');
     const started = this.#now();
     try {
@@ -100,6 +101,8 @@ export class Controller implements CacheEvents {
     }
     log.info({ ms: this.#now() - started, scheduledWorkflows: [...caches.keys()].length }, 'caches synced');
     this.#running = true;
+    metrics.leader.set(1);
+    metrics.countOverdueFrom(() => countOverdue(caches, Math.floor(this.#now() / 1000)));
     const resync = setInterval(() => {
       for (const key of caches.keys()) this.queue.addResync(key);
       this.#updateQueueSize();
@@ -117,6 +120,8 @@ export class Controller implements CacheEvents {
     await caches.stop();
     await Promise.all(workers);
     this.#running = false;
+    metrics.leader.set(0);
+    metrics.countOverdueFrom(undefined);
     log.info('stopped');
   }
 

@@ -1,11 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { ApiException, type CoreV1Event } from '@kubernetes/client-node';
-import type { CreateRunRequest, Run } from '@swf/kfp-api';
+import { type CreateRunRequest, Experiment, type Run } from '@swf/kfp-api';
 import { pino } from 'pino';
 import type { ArgoWorkflow } from './domain/argo.js';
 import { fnv32a } from './domain/names.js';
 import { UTC } from './domain/schedule/index.js';
 import type { ScheduledWorkflow } from './domain/types.js';
+import { ExperimentNamespaces } from './kfp/experiment-namespaces.js';
 import { EventRecorder } from './kube/events.js';
 import { OwnWrites } from './kube/own-writes.js';
 import { ControllerMetrics } from './metrics.js';
@@ -70,7 +71,11 @@ const deadlineExceeded = () =>
   Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: status.DEADLINE_EXCEEDED });
 
 /** Collaborators recorded as the reconciler uses them. */
-function harness(initial: ScheduledWorkflow, nowMs = T0, options: { recordRunEvents?: boolean } = {}) {
+function harness(
+  initial: ScheduledWorkflow,
+  nowMs = T0,
+  options: { recordRunEvents?: boolean; budget?: boolean } = {},
+) {
   const state = {
     cached: initial as ScheduledWorkflow | undefined,
     stored: initial,
@@ -82,8 +87,36 @@ function harness(initial: ScheduledWorkflow, nowMs = T0, options: { recordRunEve
     existing: new Set<string>(),
     createRunError: null as Error | null,
     workflows: [] as ArgoWorkflow[],
+    /** Experiment ID to namespace, as the KFP API server answers GetExperiment. */
+    experiments: { e: 'team' } as Record<string, string>,
     now: nowMs,
+    budget: options.budget ?? true,
   };
+  const replace = (obj: ScheduledWorkflow): ScheduledWorkflow => {
+    if (state.conflictsLeft > 0) {
+      state.conflictsLeft -= 1;
+      throw conflict();
+    }
+    const written = {
+      ...obj,
+      metadata: {
+        ...obj.metadata,
+        resourceVersion: String(Number(state.stored.metadata.resourceVersion) + 1),
+      },
+    };
+    state.replaced.push(written);
+    state.stored = written;
+    return written;
+  };
+  // The status-write budget: open unless a test spends it; waiting writes go out once it opens.
+  let openBudget: () => void = () => {};
+  const budgetOpened = new Promise<void>((resolve) => {
+    openBudget = () => {
+      state.budget = true;
+      resolve();
+    };
+  });
+  const written: string[] = [];
   const ownWrites = new OwnWrites();
   const caches: Caches = {
     scheduledWorkflow: (key) => ownWrites.resolve(key, state.cached),
@@ -91,6 +124,7 @@ function harness(initial: ScheduledWorkflow, nowMs = T0, options: { recordRunEve
     waitForWorkflows: async (_key, found) => found(state.workflows),
     wrote: (written) => ownWrites.record(written),
   };
+  const metrics = new ControllerMetrics();
   const reconciler = new ScheduledWorkflowReconciler({
     caches,
     kubeApi: {
@@ -101,21 +135,13 @@ function harness(initial: ScheduledWorkflow, nowMs = T0, options: { recordRunEve
         state.created.push(wf);
         return 'created';
       },
-      async replaceScheduledWorkflow(obj) {
-        if (state.conflictsLeft > 0) {
-          state.conflictsLeft -= 1;
-          throw conflict();
-        }
-        const written = {
-          ...obj,
-          metadata: {
-            ...obj.metadata,
-            resourceVersion: String(Number(state.stored.metadata.resourceVersion) + 1),
-          },
-        };
-        state.replaced.push(written);
-        state.stored = written;
-        return written;
+      async tryReplaceScheduledWorkflow(obj) {
+        return state.budget ? replace(obj) : 'throttled';
+      },
+      async replaceScheduledWorkflowWhenAllowed(latest) {
+        await budgetOpened;
+        const obj = latest();
+        return obj === undefined ? undefined : replace(obj);
       },
       async getScheduledWorkflow() {
         return state.stored;
@@ -128,16 +154,34 @@ function harness(initial: ScheduledWorkflow, nowMs = T0, options: { recordRunEve
         return { runId: `run-${state.runs.length}` } as Run;
       },
     },
+    experiments: new ExperimentNamespaces(
+      {
+        async getExperiment(experimentId) {
+          const namespace = state.experiments[experimentId];
+          if (namespace === undefined)
+            throw Object.assign(new Error('not found'), { code: status.NOT_FOUND });
+          return Experiment.fromPartial({ experimentId, namespace });
+        },
+      },
+      { allowCrossNamespace: false },
+    ),
     events: new EventRecorder({ createEvent: async (e) => void state.events.push(e) }, log, () => state.now),
-    metrics: new ControllerMetrics(),
+    metrics,
     zone: UTC,
     v1Block: { blockV1Pipelines: false, v1AllowedNamespaces: '' },
     now: () => state.now,
     newRunId: () => 'run-uuid',
     createRunGraceMs: GRACE_MS,
     recordRunEvents: options.recordRunEvents ?? false,
+    onStatusWritten: (key) => written.push(key),
   });
-  return { state, reconcile: (signal?: AbortSignal) => reconciler.reconcile(KEY, log, signal) };
+  return {
+    state,
+    metrics,
+    openBudget,
+    written,
+    reconcile: (signal?: AbortSignal) => reconciler.reconcile(KEY, log, signal),
+  };
 }
 
 describe('ScheduledWorkflowReconciler', () => {
@@ -154,6 +198,29 @@ describe('ScheduledWorkflowReconciler', () => {
     });
     expect(result.requeueAtMs).toBe(Date.parse('2026-03-01T11:00:00Z'));
     expect(state.events).toEqual([]);
+  });
+
+  it('lets a status write wait for the budget, and starts the next run of that resource once it is made', async () => {
+    const { state, reconcile, openBudget, written } = harness(swf(), T0, { budget: false });
+    await reconcile();
+    expect(state.runs).toHaveLength(1);
+    expect(state.replaced).toEqual([]);
+
+    // The next tick while the write is still waiting: the KFP API server would label the run's
+    // Workflow with the stored index + 1, so nothing starts until the write is made.
+    state.now = T0 + 3_600_000;
+    expect((await reconcile()).requeueAtMs).toBeNull();
+    expect(state.runs).toHaveLength(1);
+
+    openBudget();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.replaced.map((o) => o.status?.trigger?.lastWorkflowIndex)).toEqual([1]);
+    expect(written).toEqual([KEY]);
+
+    state.cached = state.stored;
+    await reconcile();
+    expect(state.runs.map((r) => r.run?.displayName?.split('-')[1])).toEqual(['1', '2']);
+    expect(state.replaced.map((o) => o.status?.trigger?.lastWorkflowIndex)).toEqual([1, 2]);
   });
 
   it('records a Normal event per run only when asked (--recordRunEvents)', async () => {
@@ -263,6 +330,40 @@ describe('ScheduledWorkflowReconciler', () => {
     expect(state.stored.status?.conditions?.[0]?.type).toBe('Enabled');
   });
 
+  it("refuses another namespace's experiment: Error condition, a Warning event naming both namespaces, no run", async () => {
+    const { state, reconcile } = harness(swf({ experimentId: 'theirs' }));
+    state.experiments.theirs = 'other-team';
+    const result = await reconcile();
+    expect(result.requeueAtMs).toBeUndefined();
+    expect(state.runs).toEqual([]);
+    expect(state.replaced[0]?.status?.conditions?.[0]).toMatchObject({
+      type: 'Error',
+      reason: 'CrossNamespaceExperiment',
+    });
+    expect(state.replaced[0]?.status?.trigger?.lastWorkflowIndex).toBeUndefined();
+    expect(state.events.map((e) => [e.type, e.reason])).toEqual([['Warning', 'CrossNamespaceExperiment']]);
+    expect(state.events[0]?.message).toMatch(/namespace other-team, not to this resource's namespace team/);
+  });
+
+  it('marks an experiment the API server does not know as an invalid spec, without CreateRun', async () => {
+    const { state, reconcile } = harness(swf({ experimentId: 'gone' }));
+    await reconcile();
+    expect(state.runs).toEqual([]);
+    expect(state.replaced[0]?.status?.conditions?.[0]).toMatchObject({
+      type: 'Error',
+      reason: 'InvalidSpec',
+    });
+    expect(state.replaced[0]?.status?.conditions?.[0]?.message).toContain('spec.experimentId');
+  });
+
+  it("does not read the experiment of an embedded spec, whose Workflow it makes in the resource's namespace", async () => {
+    const { state, reconcile } = harness(
+      swf({ experimentId: 'theirs', workflow: { spec: { entrypoint: 'main', templates: [] } } }),
+    );
+    await reconcile();
+    expect(state.created).toHaveLength(1);
+  });
+
   it('records a run whose Workflow the API server already made, without calling CreateRun', async () => {
     const { state, reconcile } = harness(swf());
     state.workflows = [serverWorkflow(1)];
@@ -339,5 +440,336 @@ describe('ScheduledWorkflowReconciler', () => {
     state.cached = undefined;
     expect(await reconcile()).toEqual({});
     expect(state.runs).toEqual([]);
+  });
+});
+
+describe('ScheduledWorkflowReconciler: per-schedule annotations', () => {
+  const ZONE = 'scheduledworkflows.kubeflow.org/time-zone';
+  const DEADLINE = 'scheduledworkflows.kubeflow.org/starting-deadline-seconds';
+  const RUN_NOW = 'scheduledworkflows.kubeflow.org/run-now';
+  const HONOURED = 'scheduledworkflows.kubeflow.org/run-now-honoured';
+  const HOURLY_LAST_10 = { trigger: { lastTriggeredTime: '2026-03-01T10:00:00Z', lastWorkflowIndex: 0 } };
+
+  function annotated(
+    annotations: Record<string, string>,
+    spec: Partial<ScheduledWorkflow['spec']> = {},
+    status?: ScheduledWorkflow['status'],
+  ): ScheduledWorkflow {
+    const resource = swf(spec, status);
+    return { ...resource, metadata: { ...resource.metadata, annotations } };
+  }
+  const skippedCount = async (metrics: ControllerMetrics) =>
+    (await metrics.skippedTicks.get()).values.find((v) => v.labels.reason === 'starting_deadline')?.value ??
+    0;
+  const eventsOf = (events: CoreV1Event[], reason: string) => events.filter((e) => e.reason === reason);
+
+  it("reads the cron in the resource's time zone", async () => {
+    // 09:30 in Kolkata is 04:00 UTC; at 04:00:05 UTC the tick is due there, not in UTC.
+    const spec = { trigger: { cronSchedule: { cron: '0 30 9 * * *' } } };
+    const status = { trigger: { lastTriggeredTime: '2026-02-28T09:30:00Z' } };
+    const kolkata = harness(
+      annotated({ [ZONE]: 'Asia/Kolkata' }, spec, status),
+      Date.parse('2026-03-01T04:00:05Z'),
+    );
+    const result = await kolkata.reconcile();
+    expect(kolkata.state.runs).toHaveLength(1);
+    expect(kolkata.state.stored.status?.trigger).toEqual({
+      lastTriggeredTime: '2026-03-01T04:00:00Z',
+      nextTriggeredTime: '2026-03-02T04:00:00Z',
+      lastWorkflowIndex: 1,
+    });
+    expect(result.requeueAtMs).toBe(Date.parse('2026-03-02T04:00:00Z'));
+
+    const controllerZone = harness(swf(spec, status), Date.parse('2026-03-01T04:00:05Z'));
+    expect((await controllerZone.reconcile()).requeueAtMs).toBe(Date.parse('2026-03-01T09:30:00Z'));
+    expect(controllerZone.state.runs).toEqual([]);
+  });
+
+  it.each([
+    [ZONE, 'Mars/Olympus', '"Mars/Olympus" is not a known IANA time zone'],
+    [ZONE, '', 'must name an IANA time zone'],
+    [DEADLINE, 'soon', 'must be a whole number of seconds, 0 or more, got "soon"'],
+    [DEADLINE, '-1', 'must be a whole number of seconds'],
+    [RUN_NOW, '', 'must not be empty'],
+  ])(
+    'marks %s=%j with an Error condition and a Warning event naming it, and starts nothing',
+    async (key, value, rule) => {
+      const { state, reconcile } = harness(annotated({ [key]: value }, {}, HOURLY_LAST_10));
+      const result = await reconcile();
+      expect(result.requeueAtMs).toBeUndefined();
+      expect(state.runs).toEqual([]);
+      expect(state.created).toEqual([]);
+      const condition = state.stored.status?.conditions?.[0];
+      expect(condition).toMatchObject({ type: 'Error', reason: 'InvalidSpec' });
+      expect(condition?.message?.startsWith(`metadata.annotations["${key}"]: `)).toBe(true);
+      expect(condition?.message).toContain(rule);
+      expect(state.events.map((e) => [e.type, e.reason])).toEqual([['Warning', 'InvalidSpec']]);
+      expect(state.events[0]?.message).toContain(`metadata.annotations["${key}"]`);
+      expect(state.events[0]?.message).toContain(rule);
+      expect(state.stored.metadata.annotations).toEqual({ [key]: value });
+    },
+  );
+
+  describe('starting deadline', () => {
+    it('skips every tick too late to start, records the skip, counts it and reports it once', async () => {
+      // Hourly; last run at 10:00; the controller comes back at 13:30 with a 10-minute deadline.
+      const { state, metrics, reconcile } = harness(
+        annotated({ [DEADLINE]: '600' }, {}, HOURLY_LAST_10),
+        Date.parse('2026-03-01T13:30:00Z'),
+      );
+      const result = await reconcile();
+      expect(state.runs).toEqual([]);
+      expect(state.stored.status?.trigger).toEqual({
+        lastTriggeredTime: '2026-03-01T13:00:00Z',
+        nextTriggeredTime: '2026-03-01T14:00:00Z',
+        lastWorkflowIndex: 0,
+      });
+      expect(result.requeueAtMs).toBe(Date.parse('2026-03-01T14:00:00Z'));
+      expect(await skippedCount(metrics)).toBe(3);
+      const skipped = eventsOf(state.events, 'SkippedTicks');
+      expect(skipped.map((e) => e.type)).toEqual(['Normal']);
+      expect(skipped[0]?.message).toContain(
+        `skipped 3 ticks from 2026-03-01T11:00:00Z to 2026-03-01T13:00:00Z: not started within ${DEADLINE}=600`,
+      );
+      // The skipped ticks are not considered again.
+      state.cached = state.stored;
+      state.now += 60_000;
+      await reconcile();
+      expect(await skippedCount(metrics)).toBe(3);
+      expect(eventsOf(state.events, 'SkippedTicks')).toHaveLength(1);
+      expect(state.runs).toEqual([]);
+    });
+
+    it('with catch-up, runs the first missed tick within the deadline after skipping the older ones', async () => {
+      const { state, metrics, reconcile } = harness(
+        annotated({ [DEADLINE]: '600' }, {}, HOURLY_LAST_10),
+        Date.parse('2026-03-01T13:05:00Z'),
+      );
+      await reconcile();
+      expect(state.runs).toHaveLength(1);
+      expect(state.runs[0]?.run?.displayName).toMatch(/^hourly-1-\d+$/);
+      expect(state.stored.status?.trigger).toMatchObject({
+        lastTriggeredTime: '2026-03-01T13:00:00Z',
+        lastWorkflowIndex: 1,
+      });
+      expect(await skippedCount(metrics)).toBe(2);
+      expect(eventsOf(state.events, 'SkippedTicks')).toHaveLength(1);
+    });
+
+    it('records a skip in the failure write when the run after it cannot start, and reports it once', async () => {
+      const { state, metrics, reconcile } = harness(
+        annotated({ [DEADLINE]: '600' }, {}, HOURLY_LAST_10),
+        Date.parse('2026-03-01T13:05:00Z'),
+      );
+      state.createRunError = Object.assign(new Error('14 UNAVAILABLE: down'), { code: status.UNAVAILABLE });
+      await expect(reconcile()).rejects.toThrow(/UNAVAILABLE/);
+      expect(state.stored.status?.trigger?.lastTriggeredTime).toBe('2026-03-01T12:00:00Z');
+      expect(await skippedCount(metrics)).toBe(2);
+      // The retry, 8 minutes later and still failing, skips nothing more: 13:00 is within 10 minutes.
+      state.cached = state.stored;
+      state.now = Date.parse('2026-03-01T13:08:00Z');
+      await expect(reconcile()).rejects.toThrow(/UNAVAILABLE/);
+      expect(await skippedCount(metrics)).toBe(2);
+      // Back after the deadline of 13:00 passed: that tick is skipped too, and 14:00 is waited for.
+      state.createRunError = null;
+      state.cached = state.stored;
+      state.now = Date.parse('2026-03-01T13:20:00Z');
+      await reconcile();
+      expect(state.runs).toEqual([]);
+      expect(await skippedCount(metrics)).toBe(3);
+      expect(eventsOf(state.events, 'SkippedTicks').map((e) => e.message)).toEqual([
+        expect.stringContaining('skipped 2 ticks from 2026-03-01T11:00:00Z to 2026-03-01T12:00:00Z'),
+        expect.stringContaining('skipped the tick of 2026-03-01T13:00:00Z'),
+      ]);
+    });
+
+    it('does not skip the tick of a run whose Workflow was made already: it records it', async () => {
+      const { state, metrics, reconcile } = harness(
+        annotated({ [DEADLINE]: '600' }, {}, HOURLY_LAST_10),
+        Date.parse('2026-03-01T13:30:00Z'),
+      );
+      state.workflows = [serverWorkflow(1)];
+      await reconcile();
+      expect(state.runs).toEqual([]);
+      expect(state.stored.status?.trigger).toMatchObject({
+        lastTriggeredTime: '2026-03-01T11:00:00Z',
+        lastWorkflowIndex: 1,
+      });
+      expect(await skippedCount(metrics)).toBe(0);
+    });
+
+    it('without the annotation, runs the oldest missed tick late, as upstream', async () => {
+      const { state, metrics, reconcile } = harness(
+        swf({}, HOURLY_LAST_10),
+        Date.parse('2026-03-01T13:30:00Z'),
+      );
+      await reconcile();
+      expect(state.stored.status?.trigger?.lastTriggeredTime).toBe('2026-03-01T11:00:00Z');
+      expect(await skippedCount(metrics)).toBe(0);
+    });
+  });
+
+  describe('run-now', () => {
+    it('starts one run with the next index, also when disabled, and records the value in the same write', async () => {
+      const { state, reconcile } = harness(
+        annotated({ [RUN_NOW]: 'first' }, { enabled: false }, HOURLY_LAST_10),
+        Date.parse('2026-03-01T10:20:07Z'),
+      );
+      const result = await reconcile();
+      expect(state.runs).toHaveLength(1);
+      expect(state.runs[0]?.run?.displayName).toBe(`hourly-1-${fnv32a('hourly-1')}`);
+      expect(state.replaced).toHaveLength(1);
+      expect(state.stored.metadata.annotations).toEqual({ [RUN_NOW]: 'first', [HONOURED]: 'first' });
+      // The schedule stays where it was: only the index moves.
+      expect(state.stored.status?.trigger).toEqual({
+        lastTriggeredTime: '2026-03-01T10:00:00Z',
+        nextTriggeredTime: '2026-03-01T11:00:00Z',
+        lastWorkflowIndex: 1,
+      });
+      expect(result.requeueAtMs).toBeNull();
+      expect(eventsOf(state.events, 'RunNow').map((e) => [e.type, e.message])).toEqual([
+        [
+          'Normal',
+          expect.stringContaining(`started run hourly-1-${fnv32a('hourly-1')} for ${RUN_NOW}="first"`),
+        ],
+      ]);
+    });
+
+    it('starts exactly one run per distinct value', async () => {
+      const { state, reconcile } = harness(
+        annotated({ [RUN_NOW]: 'first' }, { enabled: false }, HOURLY_LAST_10),
+      );
+      await reconcile();
+      // A resync, or a restarted controller, reads the honoured value: nothing more.
+      state.cached = state.stored;
+      await reconcile();
+      expect(state.runs).toHaveLength(1);
+      // The same value set again asks for nothing; a new one for one more run.
+      const annotations = state.stored.metadata.annotations;
+      state.cached = {
+        ...state.stored,
+        metadata: { ...state.stored.metadata, annotations: { ...annotations, [RUN_NOW]: 'first' } },
+      };
+      await reconcile();
+      expect(state.runs).toHaveLength(1);
+      state.cached = {
+        ...state.stored,
+        metadata: { ...state.stored.metadata, annotations: { ...annotations, [RUN_NOW]: 'second' } },
+      };
+      await reconcile();
+      expect(state.runs.map((r) => r.run?.displayName)).toEqual([
+        `hourly-1-${fnv32a('hourly-1')}`,
+        `hourly-2-${fnv32a('hourly-2')}`,
+      ]);
+      expect(state.stored.metadata.annotations?.[HONOURED]).toBe('second');
+    });
+
+    it('records a run-now run whose Workflow was made before a crash, with the value, and calls nothing', async () => {
+      const { state, reconcile } = harness(
+        annotated({ [RUN_NOW]: 'first' }, { enabled: false }, HOURLY_LAST_10),
+      );
+      state.workflows = [serverWorkflow(1)];
+      await reconcile();
+      expect(state.runs).toEqual([]);
+      expect(state.stored.status?.trigger?.lastWorkflowIndex).toBe(1);
+      expect(state.stored.metadata.annotations?.[HONOURED]).toBe('first');
+    });
+
+    it('does not record the value when the run could not start, so the retry starts it', async () => {
+      const { state, reconcile } = harness(
+        annotated({ [RUN_NOW]: 'first' }, { enabled: false }, HOURLY_LAST_10),
+      );
+      state.createRunError = Object.assign(new Error('14 UNAVAILABLE: down'), { code: status.UNAVAILABLE });
+      await expect(reconcile()).rejects.toThrow(/UNAVAILABLE/);
+      expect(state.stored.metadata.annotations?.[HONOURED]).toBeUndefined();
+      state.createRunError = null;
+      state.cached = state.stored;
+      await reconcile();
+      expect(state.runs).toHaveLength(1);
+      expect(state.stored.metadata.annotations?.[HONOURED]).toBe('first');
+    });
+
+    it('goes ahead of a due tick and of maxConcurrency; the tick follows in the next pass', async () => {
+      const { state, reconcile } = harness(
+        annotated({ [RUN_NOW]: 'now' }, { maxConcurrency: 10 }, HOURLY_LAST_10),
+        Date.parse('2026-03-01T11:00:03Z'),
+      );
+      const first = await reconcile();
+      expect(first.requeueAtMs).toBe(state.now);
+      expect(state.stored.status?.trigger).toEqual({
+        lastTriggeredTime: '2026-03-01T10:00:00Z',
+        nextTriggeredTime: '2026-03-01T11:00:00Z',
+        lastWorkflowIndex: 1,
+      });
+      state.cached = state.stored;
+      await reconcile();
+      expect(state.runs).toHaveLength(2);
+      expect(state.stored.status?.trigger).toMatchObject({
+        lastTriggeredTime: '2026-03-01T11:00:00Z',
+        lastWorkflowIndex: 2,
+      });
+    });
+
+    it('starts the run even at the maxConcurrency limit, which holds the due tick back', async () => {
+      const status = { trigger: { lastTriggeredTime: '2026-03-01T09:00:00Z', lastWorkflowIndex: 3 } };
+      const { state, reconcile } = harness(annotated({ [RUN_NOW]: 'now' }, { maxConcurrency: 1 }, status));
+      state.workflows = [serverWorkflow(3)];
+      await reconcile();
+      expect(state.runs.map((r) => r.run?.displayName)).toEqual([`hourly-4-${fnv32a('hourly-4')}`]);
+      state.cached = state.stored;
+      await reconcile();
+      expect(state.runs).toHaveLength(1);
+    });
+
+    it('makes a Workflow on the embedded path, scheduled at the time it was asked for', async () => {
+      const { state, reconcile } = harness(
+        annotated(
+          { [RUN_NOW]: 'now' },
+          {
+            enabled: false,
+            workflow: {
+              parameters: [{ name: 'when', value: '[[ScheduledTime]]' }],
+              spec: { entrypoint: 'main', arguments: { parameters: [{ name: 'when' }] }, templates: [] },
+            },
+          },
+          HOURLY_LAST_10,
+        ),
+        Date.parse('2026-03-01T10:20:07Z'),
+      );
+      await reconcile();
+      expect(state.created).toHaveLength(1);
+      expect(state.created[0]?.metadata.labels).toMatchObject({
+        'scheduledworkflows.kubeflow.org/workflowIndex': '1',
+        'scheduledworkflows.kubeflow.org/workflowEpoch': String(Date.parse('2026-03-01T10:20:07Z') / 1000),
+      });
+      expect(state.created[0]?.spec?.arguments).toEqual({
+        parameters: [{ name: 'when', value: '20260301102007' }],
+      });
+      expect(state.stored.metadata.annotations?.[HONOURED]).toBe('now');
+    });
+  });
+
+  it('expands parameter macros on the latest-version path with the tick and the time of the call', async () => {
+    const { state, reconcile } = harness(
+      swf(
+        {
+          workflow: {
+            parameters: [
+              { name: 'scheduled', value: '"[[ScheduledTime]]"' },
+              { name: 'current', value: '"{{$.currentTime.strftime(\'%H:%M:%S\')}}"' },
+              { name: 'index', value: '[[Index]]' },
+            ],
+          },
+        },
+        HOURLY_LAST_10,
+      ),
+      Date.parse('2026-03-01T11:00:02Z'),
+    );
+    await reconcile();
+    expect(state.runs[0]?.run?.runtimeConfig?.parameters).toEqual({
+      scheduled: '20260301110000',
+      current: '11:00:02',
+      index: 1,
+    });
   });
 });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { SubmitStep } from '@swf/contract';
 import { CreateRunRequest, type Run } from '@swf/kfp-api';
 import {
+  ANNOTATION_RUN_NOW,
+  ANNOTATION_STARTING_DEADLINE_SECONDS,
   type ArgoWorkflow,
   buildRunRequest,
   buildWorkflow,
@@ -13,6 +15,8 @@ import {
   nextIndex,
   nextResourceName,
   nextRunWorkflow,
+  readAnnotations,
+  type ScheduleAnnotations,
   type ScheduledWorkflow,
   ScheduledWorkflowSpecError,
   type SpecProblem,
@@ -21,15 +25,24 @@ import {
   type V1BlockSettings,
   workflowRuns,
 } from './domain/index.js';
-import { decideSchedule, nextScheduledEpoch, ScheduleError, type Zone } from './domain/schedule/index.js';
+import {
+  decideSchedule,
+  nextScheduledEpoch,
+  type ScheduleDecision,
+  ScheduleError,
+  type SkippedTicks,
+  type Zone,
+} from './domain/schedule/index.js';
 import { errorText } from './error-text.js';
+import type { ExperimentGuard } from './kfp/experiment-namespaces.js';
 import type { RunSubmitter } from './kfp/run-client.js';
 import { isUnknownOutcome, UnknownOutcomes } from './kfp/unknown-outcomes.js';
 import { EventReason, type EventRecorder } from './kube/events.js';
 import { type KubeApi, statusCode } from './kube/kube-api.js';
 import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
-import type { Caches, ObjectKey, ReconcileResult, Reconciler } from './reconcile.js';
+import { type Caches, keyOf, type ObjectKey, type ReconcileResult, type Reconciler } from './reconcile.js';
+import { StatusWrites } from './status-writes.js';
 
 /** Condition reason when a run could not be submitted (retried with backoff). */
 export const SUBMIT_FAILED_REASON = 'SubmitFailed';
@@ -37,17 +50,32 @@ export const SUBMIT_FAILED_REASON = 'SubmitFailed';
 /** Longest wait for a run's Workflow to reach the cache before the status write that records the run. */
 const RUN_WORKFLOW_WAIT_MS = 500;
 
+/** Without {@link ReconcilerDeps.onStatusWritten}, how often a run held back by a waiting write is tried again. */
+const PENDING_WRITE_POLL_MS = 1_000;
+
 /** Status writes retried after a 409 Conflict, each from a fresh read. */
 const CONFLICT_RETRIES = 5;
 
 /** What the reconciler is built from. */
 export interface ReconcilerDeps {
   readonly caches: Caches;
-  readonly kubeApi: Pick<KubeApi, 'createWorkflow' | 'replaceScheduledWorkflow' | 'getScheduledWorkflow'>;
+  readonly kubeApi: Pick<
+    KubeApi,
+    | 'createWorkflow'
+    | 'tryReplaceScheduledWorkflow'
+    | 'replaceScheduledWorkflowWhenAllowed'
+    | 'getScheduledWorkflow'
+  >;
   readonly runs: Pick<RunSubmitter, 'createRun'>;
+  /** Checked before every `CreateRun`: the experiment named must be in the resource's namespace. */
+  readonly experiments: ExperimentGuard;
   readonly events: EventRecorder;
   readonly metrics: ControllerMetrics;
   readonly zone: Zone;
+  /** Where problems of work done after a reconcile returned go (status writes waiting for the budget). */
+  readonly log?: Logger;
+  /** Told when a status write that waited for the budget is made, so its key is reconciled again. */
+  readonly onStatusWritten?: (key: ObjectKey) => void;
   readonly v1Block: V1BlockSettings;
   /** Clock in milliseconds. @default Date.now */
   readonly now?: () => number;
@@ -74,23 +102,38 @@ export interface ReconcilerDeps {
  * 409 and is adopted. After a `CreateRun` that got no answer it makes no other call for that run
  * until the Workflow appears or the grace period passes ({@link UnknownOutcomes}). It starts
  * nothing once `signal` aborts (shutdown, or leadership lost).
+ *
+ * The resource's annotations ({@link readAnnotations}) add three things. `time-zone` sets the zone
+ * its cron is read in. `starting-deadline-seconds` skips ticks too late to start: the skip moves
+ * `lastTriggeredTime` on in the status write the reconcile makes anyway, and is counted and reported
+ * (one Normal event) only once that write is done. `run-now` starts one extra run with the next
+ * index. The value honoured is recorded as the annotation `run-now-honoured` in the same write that
+ * records the run's index, rather than in a status field, so `kubectl get -o yaml` shows request and
+ * answer side by side and the status keeps upstream's fields only. That write is the one the
+ * never-twice rule already relies on: a crash after the run started but before the write leaves
+ * the run's Workflow under the next index, and the retry records it, with the value, instead of
+ * starting another. A Workflow of the next index found made is recorded, never skipped.
  */
 export class ScheduledWorkflowReconciler implements Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #now: () => number;
   readonly #newRunId: () => string;
   readonly #unknownOutcomes: UnknownOutcomes;
+  readonly #statusWrites: StatusWrites;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#newRunId = deps.newRunId ?? randomUUID;
     this.#unknownOutcomes = new UnknownOutcomes(deps.createRunGraceMs ?? 60_000);
+    this.#statusWrites = new StatusWrites(deps);
   }
 
   async reconcile(key: ObjectKey, log: Logger, signal?: AbortSignal): Promise<ReconcileResult> {
-    const swf = this.#deps.caches.scheduledWorkflow(key);
-    if (!swf || swf.metadata.deletionTimestamp) return {};
+    const cached = this.#deps.caches.scheduledWorkflow(key);
+    if (!cached || cached.metadata.deletionTimestamp) return {};
+    // Runs recorded by a status write still waiting for the write budget count as recorded.
+    const swf = this.#statusWrites.overlay(key, cached);
 
     const nowMs = this.#now();
     const nowEpoch = Math.floor(nowMs / 1000);
@@ -102,15 +145,19 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     const made = nextRunWorkflow(swf, workflows);
     const madeIsActive = made !== undefined && !isCompleted(made);
 
-    let decision: ReturnType<typeof decideSchedule>;
+    let options: ScheduleAnnotations;
+    let decision: ScheduleDecision;
     try {
+      options = readAnnotations(swf);
       decision = decideSchedule(swf, {
         nowEpoch,
         activeWorkflowCount: runs.active.length - (madeIsActive ? 1 : 0),
-        zone: this.#deps.zone,
+        zone: options.zone ?? this.#deps.zone,
+        // A made run was started in time: it is recorded for its tick, never skipped.
+        startingDeadlineSeconds: made ? null : options.startingDeadlineSeconds,
       });
     } catch (error) {
-      if (!(error instanceof ScheduleError)) throw error;
+      if (!(error instanceof ScheduleError || error instanceof ScheduledWorkflowSpecError)) throw error;
       return this.#invalid(
         swf,
         error,
@@ -118,19 +165,33 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         log,
       );
     }
+    const zone = options.zone ?? this.#deps.zone;
     const scheduledEpoch = decision.nextScheduledEpoch;
-    if (!decision.shouldRunNow || scheduledEpoch === null) {
+    const runNow = options.pendingRunNow;
+    // Skipped ticks are recorded by whichever status write this reconcile makes, and reported after it.
+    const skips: SkipReport | undefined = decision.skipped
+      ? { ticks: decision.skipped, deadlineSeconds: options.startingDeadlineSeconds ?? 0 }
+      : undefined;
+    const skipped = skips && { skippedThroughEpoch: skips.ticks.lastEpoch };
+    if (runNow === null && (!decision.shouldRunNow || scheduledEpoch === null)) {
       await this.#writeStatus(
         swf,
-        { ...base, submitted: false, scheduledEpoch, nextScheduledEpochAfterSubmit: null },
+        { ...base, ...skipped, submitted: false, scheduledEpoch, nextScheduledEpochAfterSubmit: null },
         log,
+        skips,
       );
+      // More late ticks than one decision skips: the next pass skips on from the last one.
+      if (skips?.ticks.more) return { requeueAtMs: nowMs };
       const wait = swf.spec.enabled === true && scheduledEpoch !== null && scheduledEpoch > nowEpoch;
       return { requeueAtMs: wait ? scheduledEpoch * 1000 : null };
     }
 
+    // A run-now run goes first, at once, whatever the schedule says (disabled, held back, ended); a
+    // tick due as well follows in the next pass.
+    const runEpoch = runNow === null ? (scheduledEpoch as number) : nowEpoch;
     const notSubmitted: StatusInputs = {
       ...base,
+      ...skipped,
       submitted: false,
       scheduledEpoch,
       nextScheduledEpochAfterSubmit: null,
@@ -142,10 +203,18 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       );
       return {};
     }
+    if (this.#statusWrites.holdsRun(key, cached)) {
+      // The KFP API server labels a run's Workflow with the stored index + 1, so the last run must
+      // be recorded before this resource's next starts. Other resources' runs go on meanwhile;
+      // this key comes back once the write is made.
+      log.debug({ run: nextResourceName(swf) }, 'waiting for the status write that records the last run');
+      return { requeueAtMs: this.#deps.onStatusWritten ? null : nowMs + PENDING_WRITE_POLL_MS };
+    }
     this.#deps.onSubmitStep?.('before-submit');
     try {
-      const submitted = await this.#submit(swf, made, scheduledEpoch, nowEpoch, log);
+      const submitted = await this.#submit(swf, made, runEpoch, nowEpoch, log);
       if (submitted !== 'submitted') {
+        if (skips) await this.#writeStatus(swf, notSubmitted, log, skips);
         log.info(
           { run: nextResourceName(swf), until: new Date(submitted.waitUntilMs).toISOString() },
           "the last CreateRun for this run got no answer; waiting for the run's Workflow before calling again",
@@ -153,7 +222,9 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         return { requeueAtMs: submitted.waitUntilMs };
       }
     } catch (error) {
-      if (error instanceof ScheduledWorkflowSpecError) return this.#invalid(swf, error, notSubmitted, log);
+      if (error instanceof ScheduledWorkflowSpecError)
+        return this.#invalid(swf, error, notSubmitted, log, skips);
+      this.#deps.metrics.countSubmitFailure(submitPath(swf), error);
       const message = `failed to submit run ${nextResourceName(swf)}: ${errorText(error)}`;
       const problem: SpecProblem = {
         field: submitTarget(swf),
@@ -161,28 +232,42 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         reason: SUBMIT_FAILED_REASON,
       };
       this.#deps.events.warning(swf, EventReason.Failed, `Transient failure: ${message}`);
-      await this.#writeStatus(swf, { ...notSubmitted, error: problem }, log).catch((e: unknown) =>
+      await this.#writeStatus(swf, { ...notSubmitted, error: problem }, log, skips).catch((e: unknown) =>
         log.warn({ err: errorText(e) }, 'could not record the failure in the status'),
       );
       throw new Error(message);
     }
     this.#deps.onSubmitStep?.('after-submit');
-    this.#observeLateness(swf, scheduledEpoch, nowMs);
+    if (runNow === null) this.#observeLateness(swf, runEpoch, nowMs);
 
-    const after = nextScheduledEpoch(withLastTriggered(swf, scheduledEpoch), 0, this.#deps.zone);
+    // A run-now run leaves the schedule where it was: its next tick is the one just decided.
+    const after =
+      runNow === null ? nextScheduledEpoch(withLastTriggered(swf, runEpoch), 0, zone) : scheduledEpoch;
     await this.#writeStatus(
       swf,
       {
         ...(await this.#historyWithRun(key, swf)),
+        ...skipped,
         submitted: true,
-        scheduledEpoch,
+        scheduledEpoch: runEpoch,
         nextScheduledEpochAfterSubmit: after,
+        ...(runNow !== null && { runNow }),
       },
       log,
+      skips,
     );
     this.#deps.onSubmitStep?.('after-status');
-    // Catch-up: a next fire time already past is run right away.
-    return { requeueAtMs: after === null ? null : Math.max(after * 1000, nowMs) };
+    if (runNow !== null) {
+      log.info({ run: nextResourceName(swf), runNow }, 'run started for a new run-now value');
+      this.#deps.events.normal(
+        swf,
+        EventReason.RunNow,
+        `started run ${nextResourceName(swf)} for ${ANNOTATION_RUN_NOW}=${JSON.stringify(runNow)}`,
+      );
+    }
+    // Catch-up: a next fire time already past is run right away (a disabled schedule has none).
+    const waits = after !== null && swf.spec.enabled === true;
+    return { requeueAtMs: waits ? Math.max(after * 1000, nowMs) : null };
   }
 
   /** Starts the next run, or records it when it was `made` already; or says until when it must wait. */
@@ -224,7 +309,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
           'workflow submitted',
         );
       } else {
-        const waiting = await this.#createRun(swf, scheduledEpoch, log);
+        const waiting = await this.#createRun(swf, scheduledEpoch, nowEpoch, log);
         if (waiting) return waiting;
       }
       operation('ok');
@@ -250,13 +335,15 @@ export class ScheduledWorkflowReconciler implements Reconciler {
   async #createRun(
     swf: ScheduledWorkflow,
     scheduledEpoch: number,
+    nowEpoch: number,
     log: Logger,
   ): Promise<{ waitUntilMs: number } | undefined> {
     const runName = nextResourceName(swf);
     const call = outcomeKey(swf);
     const waitUntilMs = this.#unknownOutcomes.waitUntil(call, this.#now());
     if (waitUntilMs !== null) return { waitUntilMs };
-    const request = CreateRunRequest.fromPartial(buildRunRequest(swf));
+    await this.#deps.experiments.check(swf);
+    const request = CreateRunRequest.fromPartial(buildRunRequest(swf, { scheduledEpoch, nowEpoch }));
     let run: Run;
     try {
       run = await this.#deps.runs.createRun(request);
@@ -301,49 +388,60 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     error: ScheduleError | ScheduledWorkflowSpecError,
     inputs: StatusInputs,
     log: Logger,
+    skips?: SkipReport,
   ): Promise<ReconcileResult> {
-    log.warn({ field: error.field, rule: error.rule }, 'invalid ScheduledWorkflow; waiting for it to change');
-    this.#deps.events.warning(
-      swf,
-      EventReason.InvalidSpec,
-      `Permanent failure: ${error.field}: ${error.rule}`,
-    );
-    await this.#writeStatus(swf, { ...inputs, error: { field: error.field, rule: error.rule } }, log);
+    const { field, rule } = error;
+    const reason = error instanceof ScheduledWorkflowSpecError ? error.reason : undefined;
+    log.warn({ field, rule, reason }, 'invalid ScheduledWorkflow; waiting for it to change');
+    this.#deps.events.warning(swf, reason ?? EventReason.InvalidSpec, `Permanent failure: ${field}: ${rule}`);
+    await this.#writeStatus(swf, { ...inputs, error: { field, rule, reason } }, log, skips);
     return {};
   }
 
-  /** Writes status and labels when they changed; on a conflict, recomputes from a fresh read. */
-  async #writeStatus(swf: ScheduledWorkflow, inputs: StatusInputs, log: Logger): Promise<void> {
+  /**
+   * Writes status, labels and annotations when they changed; on a conflict, recomputes from a fresh
+   * read. Ticks skipped in this reconcile (`skips`) are reported once the write recording them is done.
+   */
+  async #writeStatus(
+    swf: ScheduledWorkflow,
+    inputs: StatusInputs,
+    log: Logger,
+    skips?: SkipReport,
+  ): Promise<void> {
     const { namespace = '', name = '' } = swf.metadata;
     let current = swf;
     for (let attempt = 0; ; attempt++) {
-      const { status, labels } = computeStatus(current, inputs);
+      const { status, labels, annotations } = computeStatus(current, inputs);
       if (!needsStatusWrite(current, status, labels, Math.floor(this.#now() / 1000))) return;
-      const started = performance.now();
       try {
-        const written = await this.#deps.kubeApi.replaceScheduledWorkflow({
-          ...current,
-          metadata: { ...current.metadata, labels },
-          status,
-        });
-        this.#deps.metrics.operationDuration.observe(
-          { operation: 'swfupdate', status: 'ok' },
-          (performance.now() - started) / 1000,
-        );
-        this.#deps.caches.wrote(written);
+        // At once if the budget allows; else it waits for the budget and this worker moves on.
+        await this.#statusWrites.write(keyOf(current.metadata), current, { status, labels, annotations });
+        if (skips) this.#reportSkipped(swf, skips, log);
         return;
       } catch (error) {
-        this.#deps.metrics.operationDuration.observe(
-          { operation: 'swfupdate', status: 'error' },
-          (performance.now() - started) / 1000,
-        );
         if (statusCode(error) !== 409 || attempt >= CONFLICT_RETRIES) throw error;
         log.debug({ attempt }, 'conflict writing status; retrying from a fresh read');
-        current = await this.#deps.kubeApi.getScheduledWorkflow(namespace, name);
+        current = this.#statusWrites.overlay(
+          keyOf(current.metadata),
+          await this.#deps.kubeApi.getScheduledWorkflow(namespace, name),
+        );
         // Another writer (or a previous attempt whose answer was lost) already recorded this run.
         if (inputs.submitted && lastIndex(current) > lastIndex(swf)) return;
       }
     }
+  }
+
+  /** Counts skipped ticks and records one Normal event for them: one per burst, not one per tick. */
+  #reportSkipped(swf: ScheduledWorkflow, { ticks, deadlineSeconds }: SkipReport, log: Logger): void {
+    this.#deps.metrics.skippedTicks.inc({ reason: 'starting_deadline' }, ticks.count);
+    const which =
+      ticks.count === 1
+        ? `the tick of ${formatKubeTime(ticks.firstEpoch)}`
+        : `${ticks.count} ticks from ${formatKubeTime(ticks.firstEpoch)} to ${formatKubeTime(ticks.lastEpoch)}`;
+    const more = ticks.more ? '; more late ticks follow' : '';
+    const message = `skipped ${which}: not started within ${ANNOTATION_STARTING_DEADLINE_SECONDS}=${deadlineSeconds} of its time${more}`;
+    log.info({ skipped: ticks.count, from: ticks.firstEpoch, to: ticks.lastEpoch }, message);
+    this.#deps.events.normal(swf, EventReason.SkippedTicks, message);
   }
 
   #observeLateness(swf: ScheduledWorkflow, scheduledEpoch: number, nowMs: number): void {
@@ -352,6 +450,12 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       Math.max(0, nowMs / 1000 - scheduledEpoch),
     );
   }
+}
+
+/** Ticks one reconcile skipped past the starting deadline, and that deadline. */
+interface SkipReport {
+  readonly ticks: SkippedTicks;
+  readonly deadlineSeconds: number;
 }
 
 function embedsSpec(swf: ScheduledWorkflow): boolean {

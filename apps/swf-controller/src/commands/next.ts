@@ -3,18 +3,28 @@ import { parseArgs } from 'node:util';
 import { TIMEZONE_ENV } from '@swf/contract';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, resolveZone } from '../config/config.js';
-import { formatKubeTime, type ScheduledWorkflow } from '../domain/index.js';
+import {
+  formatKubeTime,
+  readAnnotations,
+  type ScheduledWorkflow,
+  ScheduledWorkflowSpecError,
+} from '../domain/index.js';
 import { decideSchedule, nextScheduledEpoch, ScheduleError } from '../domain/schedule/index.js';
 
 /** Usage of `swf-controller next`. */
 export const NEXT_USAGE = `swf-controller next --file <swf.yaml|json> [--now <epoch|RFC 3339>] [--active N] [--timezone Z] [--count K]
 
 Prints one JSON line: when the ScheduledWorkflow fires next and whether it would run now.
-  --file      a ScheduledWorkflow as YAML or JSON (status.trigger is honoured)
+  --file      a ScheduledWorkflow as YAML or JSON (status.trigger and the annotations
+              scheduledworkflows.kubeflow.org/time-zone, starting-deadline-seconds and run-now
+              are honoured as the controller honours them)
   --now       the time to decide at (default: now)
   --active    runs currently active, for maxConcurrency (default 0)
-  --timezone  IANA zone for cron schedules (default: $${TIMEZONE_ENV}, else the machine's zone)
+  --timezone  IANA zone for cron schedules when the resource names none in its time-zone
+              annotation (default: $${TIMEZONE_ENV}, else the machine's zone)
   --count     also list the next K fire times, assuming each one runs (default 1)
+The line also has "skippedTicks" when ticks are past the starting deadline, and "runNow" with a
+run-now value not honoured yet (the controller starts that run at once).
 Exit 0 on success, 1 when the schedule is invalid (the line then has "error"), 2 on bad arguments.`;
 
 /** One answer of `next`. */
@@ -24,6 +34,10 @@ export interface NextAnswer {
   nextScheduledTime?: string | null;
   upcoming?: number[];
   timezone?: string;
+  /** Ticks the controller would skip at `--now`, past the starting deadline. */
+  skippedTicks?: { count: number; first: string; last: string; more: boolean };
+  /** A `run-now` value not honoured yet. */
+  runNow?: string;
   error?: string;
 }
 
@@ -60,18 +74,35 @@ export async function nextCommand(
   const nowEpoch = values.now === undefined ? Math.floor(nowMs / 1000) : parseNow(values.now);
   const active = parseCount(values.active ?? '0', '--active', 0);
   const count = parseCount(values.count ?? '1', '--count', 1);
-  const zone =
+  const controllerZone =
     values.timezone === undefined
       ? resolveZone(env[TIMEZONE_ENV] ?? '', TIMEZONE_ENV)
       : resolveZone(values.timezone, '--timezone');
   try {
-    const decision = decideSchedule(swf, { nowEpoch, activeWorkflowCount: active, zone });
+    const options = readAnnotations(swf);
+    const zone = options.zone ?? controllerZone;
+    const decision = decideSchedule(swf, {
+      nowEpoch,
+      activeWorkflowCount: active,
+      zone,
+      startingDeadlineSeconds: options.startingDeadlineSeconds,
+    });
+    const { skipped } = decision;
     const answer: NextAnswer = {
       nextScheduledEpoch: decision.nextScheduledEpoch,
       shouldRunNow: decision.shouldRunNow,
       nextScheduledTime:
         decision.nextScheduledEpoch === null ? null : formatKubeTime(decision.nextScheduledEpoch),
       timezone: zone.name,
+      ...(skipped && {
+        skippedTicks: {
+          count: skipped.count,
+          first: formatKubeTime(skipped.firstEpoch),
+          last: formatKubeTime(skipped.lastEpoch),
+          more: skipped.more,
+        },
+      }),
+      ...(options.pendingRunNow !== null && { runNow: options.pendingRunNow }),
     };
     if (count > 1)
       answer.upcoming = upcoming(swf, decision.nextScheduledEpoch, count, (s) =>
@@ -79,7 +110,7 @@ export async function nextCommand(
       );
     return { answer, exitCode: 0 };
   } catch (error) {
-    if (!(error instanceof ScheduleError)) throw error;
+    if (!(error instanceof ScheduleError || error instanceof ScheduledWorkflowSpecError)) throw error;
     return { answer: { nextScheduledEpoch: null, shouldRunNow: false, error: error.message }, exitCode: 1 };
   }
 }

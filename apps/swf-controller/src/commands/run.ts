@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { checkFiles, loadKubeConfig } from '../config/environment.js';
 import { Controller } from '../controller.js';
 import { startHealthServer } from '../health-server.js';
+import { ExperimentNamespaces } from '../kfp/experiment-namespaces.js';
 import { createRunClient } from '../kfp/run-client.js';
 import { EventRecorder } from '../kube/events.js';
 import { InformerCaches } from '../kube/informer-caches.js';
@@ -79,6 +80,7 @@ export async function runController(config: Config, options: RunOptions): Promis
       tls: config.apiServer.tls,
       userIdentityKey: config.userIdentity?.key ?? null,
       apiTokenFile: config.apiTokenFile || null,
+      allowCrossNamespaceExperiments: config.allowCrossNamespaceExperiments,
       timezone: config.zone.name,
       metricsPort: health.port,
     },
@@ -88,9 +90,14 @@ export async function runController(config: Config, options: RunOptions): Promis
     caches,
     kubeApi,
     runs,
+    experiments: new ExperimentNamespaces(runs, {
+      allowCrossNamespace: config.allowCrossNamespaceExperiments,
+    }),
     events: new EventRecorder(kubeApi, log),
     metrics,
     zone: config.zone,
+    log,
+    onStatusWritten: (key) => controller.queue.add(key),
     v1Block: config.v1Block,
     onSubmitStep: crashHook(config.faultCrashAt),
     createRunGraceMs: config.createRunGraceSeconds * 1000,

@@ -11,6 +11,8 @@ export class ScheduledWorkflowSpecError extends Error {
     readonly field: string,
     /** The rule that was broken, in words. */
     readonly rule: string,
+    /** Reason of the `Error` condition and the Warning event, for a rule that has its own. @default `InvalidSpec` */
+    readonly reason?: string,
   ) {
     super(`${field}: ${rule}`);
   }
@@ -24,4 +26,12 @@ export class WorkflowSpecError extends ScheduledWorkflowSpecError {
 /** The spec cannot be turned into a KFP `CreateRun` request (parameters, plugins input). */
 export class RunRequestError extends ScheduledWorkflowSpecError {
   override readonly name = 'RunRequestError';
+}
+
+/**
+ * A `scheduledworkflows.kubeflow.org/` annotation of the ScheduledWorkflow has a value that breaks
+ * its rule; `field` names the annotation as `metadata.annotations["<key>"]`.
+ */
+export class AnnotationError extends ScheduledWorkflowSpecError {
+  override readonly name = 'AnnotationError';
 }

@@ -1,4 +1,18 @@
 export {
+  ANNOTATION_RUN_NOW,
+  ANNOTATION_RUN_NOW_HONOURED,
+  ANNOTATION_STARTING_DEADLINE_SECONDS,
+  ANNOTATION_TIME_ZONE,
+  annotationField,
+  MAX_RUN_NOW_LENGTH,
+  parseStartingDeadlineSeconds,
+  parseTimeZone,
+  pendingRunNow,
+  readAnnotations,
+  type ScheduleAnnotations,
+  withRunNowHonoured,
+} from './annotations.js';
+export {
   ARGO_API_VERSION,
   ARGO_GROUP,
   ARGO_VERSION,
@@ -9,7 +23,12 @@ export {
   type ArgoWorkflowStatus,
 } from './argo.js';
 export { scheduledWorkflowAsCached, workflowAsCached } from './cached.js';
-export { RunRequestError, ScheduledWorkflowSpecError, WorkflowSpecError } from './errors.js';
+export {
+  AnnotationError,
+  RunRequestError,
+  ScheduledWorkflowSpecError,
+  WorkflowSpecError,
+} from './errors.js';
 export { formatGoTime, formatKubeTime, RFC3339_LAYOUT } from './go-time-format.js';
 export {
   isCompleted,
@@ -41,11 +60,13 @@ export {
   nextResourceName,
 } from './names.js';
 export { DEFAULT_MACRO_TIME_LAYOUT, formatMacros, formatParameters, type MacroValues } from './parameters.js';
+export { KFP_RUN_ID_NAMESPACE, recurringRunRunId } from './run-id.js';
 export {
   buildRunRequest,
   type RunInput,
   type RunRequest,
   type RunRuntimeConfig,
+  type RunTimes,
 } from './run-request.js';
 export * from './schedule/index.js';
 export {

@@ -1,7 +1,12 @@
 import { RunRequestError } from './errors.js';
 import { fnv32a } from './names.js';
-import { buildRunRequest } from './run-request.js';
+import { recurringRunRunId } from './run-id.js';
+import { buildRunRequest, type RunTimes } from './run-request.js';
 import type { ScheduledWorkflow, ScheduledWorkflowSpec } from './types.js';
+
+/** Scheduled 2026-03-01T10:00:00Z, started 2026-03-01T10:00:02Z. */
+const TIMES: RunTimes = { scheduledEpoch: 1772359200, nowEpoch: 1772359202 };
+const RUN_NAME = `nightly-51-${fnv32a('nightly-51')}`;
 
 function requestError(fn: () => unknown): RunRequestError {
   try {
@@ -47,18 +52,18 @@ const LATEST_VERSION: ScheduledWorkflowSpec = {
 
 describe('buildRunRequest', () => {
   it('builds the CreateRun request upstream sends', () => {
-    expect(buildRunRequest(schedule(LATEST_VERSION))).toEqual({
+    expect(buildRunRequest(schedule(LATEST_VERSION), TIMES)).toEqual({
       experimentId: 'experiment-1',
       run: {
         experimentId: 'experiment-1',
-        displayName: `nightly-51-${fnv32a('nightly-51')}`,
+        displayName: RUN_NAME,
         recurringRunId: 'recurring-run-uid',
         runtimeConfig: {
           parameters: {
             text: 'ONE',
             number: 2,
             object: { a: [1, true, null] },
-            macro: 'run [[RunUUID]] at [[CurrentTime]] #[[Index]]',
+            macro: `run ${recurringRunRunId('recurring-run-uid', RUN_NAME)} at 20260301100002 #51`,
           },
           pipelineRoot: 'minio://bucket/root',
         },
@@ -70,15 +75,18 @@ describe('buildRunRequest', () => {
   });
 
   it('names the run as the Workflow would be named, the key the API server de-duplicates on', () => {
-    const request = buildRunRequest({
-      ...schedule(LATEST_VERSION),
-      metadata: { name: 'WORKFLOW_NAME', uid: 'u' },
-    });
+    const request = buildRunRequest(
+      {
+        ...schedule(LATEST_VERSION),
+        metadata: { name: 'WORKFLOW_NAME', uid: 'u' },
+      },
+      TIMES,
+    );
     expect(request.run.displayName).toBe('WORKFLOW_NAME-51-2626342551');
   });
 
   it('sends a pinned pipeline version when one is set', () => {
-    const request = buildRunRequest(schedule({ ...LATEST_VERSION, pipelineVersionId: 'version-7' }));
+    const request = buildRunRequest(schedule({ ...LATEST_VERSION, pipelineVersionId: 'version-7' }), TIMES);
     expect(request.run.pipelineVersionReference).toEqual({
       pipelineId: 'pipeline-1',
       pipelineVersionId: 'version-7',
@@ -86,7 +94,7 @@ describe('buildRunRequest', () => {
   });
 
   it('sends proto3 defaults for unset fields and no runtime config or plugins input without them', () => {
-    expect(buildRunRequest(schedule({})).run).toEqual({
+    expect(buildRunRequest(schedule({}), TIMES).run).toEqual({
       experimentId: '',
       displayName: expect.stringMatching(/^nightly-51-\d+$/),
       recurringRunId: 'recurring-run-uid',
@@ -99,16 +107,19 @@ describe('buildRunRequest', () => {
     ['no parameters', { workflow: {} }],
     ['an empty parameter list', { workflow: { parameters: [] } }],
   ])('sends an empty parameter map for %s', (_case, spec) => {
-    expect(buildRunRequest(schedule(spec)).run.runtimeConfig).toEqual({ parameters: {}, pipelineRoot: '' });
+    expect(buildRunRequest(schedule(spec), TIMES).run.runtimeConfig).toEqual({
+      parameters: {},
+      pipelineRoot: '',
+    });
   });
 
   it('omits an empty plugins input, as upstream does', () => {
-    expect(buildRunRequest(schedule({ pluginsInput: {} })).run).not.toHaveProperty('pluginsInput');
+    expect(buildRunRequest(schedule({ pluginsInput: {} }), TIMES).run).not.toHaveProperty('pluginsInput');
   });
 
   it('copies plugins input so the request shares nothing with the cached resource', () => {
     const swf = schedule(LATEST_VERSION);
-    const plugins = buildRunRequest(swf).run.pluginsInput;
+    const plugins = buildRunRequest(swf, TIMES).run.pluginsInput;
     expect(plugins).toEqual(swf.spec.pluginsInput);
     expect(plugins?.mlflow).not.toBe(swf.spec.pluginsInput?.mlflow);
   });
@@ -122,7 +133,46 @@ describe('buildRunRequest', () => {
         ],
       },
     };
-    expect(buildRunRequest(schedule(spec)).run.runtimeConfig?.parameters).toEqual({ p: 2 });
+    expect(buildRunRequest(schedule(spec), TIMES).run.runtimeConfig?.parameters).toEqual({ p: 2 });
+  });
+});
+
+describe('buildRunRequest macros', () => {
+  const runUuid = recurringRunRunId('recurring-run-uid', RUN_NAME);
+  it.each([
+    ['"[[ScheduledTime]]"', '20260301100000'],
+    ['"[[CurrentTime]]"', '20260301100002'],
+    ['"[[ScheduledTime.2006-01-02T15:04:05Z07:00]]"', '2026-03-01T10:00:00Z'],
+    ['"[[CurrentTime.Jan 2 15:04]]"', 'Mar 1 10:00'],
+    ['"[[RunUUID]]"', runUuid],
+    ['[[Index]]', 51],
+    ['"run [[Index]] of [[ScheduledTime]]"', 'run 51 of 20260301100000'],
+    ['"{{$.scheduledTime.strftime(\'%Y-%m-%d %H:%M\')}}"', '2026-03-01 10:00'],
+    ['"{{$.currentTime.strftime(\'%s\')}}"', '1772359202'],
+    ['{"day": "[[ScheduledTime.2006-01-02]]", "n": [[Index]]}', { day: '2026-03-01', n: 51 }],
+    ['"[[Unknown]] [[ScheduledTime.]]"', '[[Unknown]] '],
+  ])('expands %s before parsing it as JSON', (stored, sent) => {
+    const spec = { workflow: { parameters: [{ name: 'p', value: stored }] } };
+    expect(buildRunRequest(schedule(spec), TIMES).run.runtimeConfig?.parameters).toEqual({ p: sent });
+  });
+
+  it("expands [[RunUUID]] to the ID the API server derives for the run's display name", () => {
+    const swf = {
+      ...schedule({ workflow: { parameters: [{ name: 'id', value: '"[[RunUUID]]"' }] } }),
+      metadata: { name: 'rr-every-10s5zmft', uid: 'a5d74d4d-b820-4558-9dd7-584f5460a901' },
+      status: { trigger: { lastWorkflowIndex: 1 } },
+    };
+    const { run } = buildRunRequest(swf, TIMES);
+    expect(run.displayName).toBe('rr-every-10s5zmft-2-2822404027');
+    // The pipeline/runid of the Workflow the KFP API server made for this run (recorded).
+    expect(run.runtimeConfig?.parameters).toEqual({ id: 'c79ae583-8111-5080-8802-a3316ce6b721' });
+  });
+
+  it('rejects a value that is JSON only before its macros are expanded, saying so', () => {
+    const spec = { workflow: { parameters: [{ name: 'n', value: '[[ScheduledTime.2006-01]]' }] } };
+    const error = requestError(() => buildRunRequest(schedule(spec), TIMES));
+    expect(error.field).toBe('spec.workflow.parameters[0].value');
+    expect(error.rule).toContain('must be JSON text after its macros are expanded');
   });
 });
 
@@ -141,7 +191,7 @@ describe('buildRunRequest errors', () => {
         ],
       },
     };
-    const error = requestError(() => buildRunRequest(schedule(spec)));
+    const error = requestError(() => buildRunRequest(schedule(spec), TIMES));
     expect(error.field).toBe('spec.workflow.parameters[1].value');
     expect(error.rule).toContain('must be JSON text');
     expect(error.message).toContain('spec.workflow.parameters[1].value: must be JSON text');
@@ -159,6 +209,6 @@ describe('buildRunRequest errors', () => {
     ['an entry that is null', { mlflow: null }, 'spec.pluginsInput.mlflow'],
   ])('rejects plugins input that is %s', (_case, pluginsInput, field) => {
     const spec = { pluginsInput } as unknown as ScheduledWorkflowSpec;
-    expect(requestError(() => buildRunRequest(schedule(spec))).field).toBe(field);
+    expect(requestError(() => buildRunRequest(schedule(spec), TIMES)).field).toBe(field);
   });
 });

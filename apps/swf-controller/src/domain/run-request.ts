@@ -6,14 +6,26 @@
  * (google.protobuf.Struct as a plain object, Value as any JSON value) and only the fields upstream
  * sets, so it fits `CreateRunRequest.fromPartial`.
  *
- * Parameter macros are not expanded here: upstream sends the values as stored and the API server
- * expands `[[RunUUID]]` and `[[CurrentTime]]` with the run ID it assigns.
+ * Beyond upstream, which sends parameter values as stored (so `[[ScheduledTime]]` reached the
+ * pipeline as that text), the macros are expanded here as on the embedded-spec path, with the same
+ * function ({@link formatMacros}), before each value is parsed as JSON. `[[RunUUID]]` becomes the ID
+ * the API server gives the run ({@link recurringRunRunId}), so it matches the run's `pipeline/runid`.
  */
 
 import { RunRequestError } from './errors.js';
 import { isJsonObject, type JsonObject } from './json.js';
-import { nextResourceName } from './names.js';
+import { nextIndex, nextResourceName } from './names.js';
+import { formatMacros, type MacroValues } from './parameters.js';
+import { recurringRunRunId } from './run-id.js';
 import type { ScheduledWorkflow } from './types.js';
+
+/** The times of one run that its parameter macros expand to. */
+export interface RunTimes {
+  /** Epoch (seconds) the run is scheduled for. */
+  readonly scheduledEpoch: number;
+  /** Epoch (seconds) the run is started at. */
+  readonly nowEpoch: number;
+}
 
 /** `RuntimeConfig` of a run. */
 export interface RunRuntimeConfig {
@@ -45,24 +57,30 @@ export interface RunRequest {
   run: RunInput;
 }
 
-/** Parses a stored parameter value: upstream keeps each as JSON text (a string value carries its quotes). */
-function parameterValue(text: string | undefined, field: string): unknown {
+/**
+ * Parses a stored parameter value after expanding its macros: upstream keeps each value as JSON
+ * text (a string value carries its quotes).
+ */
+function parameterValue(text: string | undefined, macros: MacroValues, field: string): unknown {
+  const stored = text ?? '';
+  const expanded = formatMacros(stored, macros);
   try {
-    return JSON.parse(text ?? '');
+    return JSON.parse(expanded);
   } catch (error) {
+    const after = expanded === stored ? '' : ' after its macros are expanded';
     throw new RunRequestError(
       field,
-      `must be JSON text, as stored for a pipeline run (a string needs quotes: "\\"text\\""): ${(error as Error).message}`,
+      `must be JSON text${after}, as stored for a pipeline run (a string needs quotes: "\\"text\\""): ${(error as Error).message}`,
     );
   }
 }
 
-function runtimeConfig(swf: ScheduledWorkflow): RunRuntimeConfig | undefined {
+function runtimeConfig(swf: ScheduledWorkflow, macros: MacroValues): RunRuntimeConfig | undefined {
   const workflow = swf.spec.workflow;
   if (!workflow) return undefined;
   const parameters = (workflow.parameters ?? []).map((parameter, i): [string, unknown] => [
     parameter.name ?? '',
-    parameterValue(parameter.value, `spec.workflow.parameters[${i}].value`),
+    parameterValue(parameter.value, macros, `spec.workflow.parameters[${i}].value`),
   ]);
   return { parameters: Object.fromEntries(parameters), pipelineRoot: workflow.pipelineRoot ?? '' };
 }
@@ -90,21 +108,28 @@ function pluginsInput(swf: ScheduledWorkflow): Record<string, JsonObject> | unde
 }
 
 /**
- * The CreateRun request for the next run of `swf`.
+ * The CreateRun request for the next run of `swf`, scheduled and started at `times`, its parameter
+ * macros expanded.
  *
- * @throws RunRequestError when a parameter value is not JSON text or the plugins input is not an
- * object of objects.
+ * @throws RunRequestError when a parameter value is not JSON text (after its macros are expanded) or
+ * the plugins input is not an object of objects.
  */
-export function buildRunRequest(swf: ScheduledWorkflow): RunRequest {
+export function buildRunRequest(swf: ScheduledWorkflow, times: RunTimes): RunRequest {
   const experimentId = swf.spec.experimentId ?? '';
-  const config = runtimeConfig(swf);
+  const displayName = nextResourceName(swf);
+  const recurringRunId = swf.metadata.uid ?? '';
+  const config = runtimeConfig(swf, {
+    ...times,
+    index: nextIndex(swf),
+    runUuid: recurringRunRunId(recurringRunId, displayName),
+  });
   const plugins = pluginsInput(swf);
   return {
     experimentId,
     run: {
       experimentId,
-      displayName: nextResourceName(swf),
-      recurringRunId: swf.metadata.uid ?? '',
+      displayName,
+      recurringRunId,
       ...(config && { runtimeConfig: config }),
       ...(plugins && { pluginsInput: plugins }),
       pipelineVersionReference: {

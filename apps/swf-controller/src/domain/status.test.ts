@@ -164,6 +164,71 @@ describe('computeStatus', () => {
     });
   });
 
+  describe('the trigger after skipped ticks and run-now runs', () => {
+    const swf = {
+      ...cron(true),
+      metadata: { annotations: { 'scheduledworkflows.kubeflow.org/run-now': 'v2', team: 'a' } },
+      status: { trigger: { lastTriggeredTime: at(HOUR), lastWorkflowIndex: 7 } },
+    };
+    it.each<[string, Partial<StatusInputs>, object]>([
+      [
+        'skipped ticks, no run: the last triggered time moves to the last one skipped',
+        { skippedThroughEpoch: 3 * HOUR, scheduledEpoch: 4 * HOUR },
+        { lastTriggeredTime: at(3 * HOUR), nextTriggeredTime: at(4 * HOUR), lastWorkflowIndex: 7 },
+      ],
+      [
+        'skipped ticks, then a scheduled run: the run is the last triggered time',
+        {
+          skippedThroughEpoch: 3 * HOUR,
+          submitted: true,
+          scheduledEpoch: 4 * HOUR,
+          nextScheduledEpochAfterSubmit: 5 * HOUR,
+        },
+        { lastTriggeredTime: at(4 * HOUR), nextTriggeredTime: at(5 * HOUR), lastWorkflowIndex: 8 },
+      ],
+      [
+        'a run-now run: only the index advances; the next tick stays',
+        {
+          runNow: 'v2',
+          submitted: true,
+          scheduledEpoch: 2 * HOUR + 17,
+          nextScheduledEpochAfterSubmit: 2 * HOUR,
+        },
+        { lastTriggeredTime: at(HOUR), nextTriggeredTime: at(2 * HOUR), lastWorkflowIndex: 8 },
+      ],
+      [
+        'a run-now run after skipped ticks: the skipped ticks stay skipped',
+        {
+          runNow: 'v2',
+          skippedThroughEpoch: 3 * HOUR,
+          submitted: true,
+          scheduledEpoch: 3 * HOUR + 30,
+          nextScheduledEpochAfterSubmit: 4 * HOUR,
+        },
+        { lastTriggeredTime: at(3 * HOUR), nextTriggeredTime: at(4 * HOUR), lastWorkflowIndex: 8 },
+      ],
+    ])('%s', (_case, overrides, trigger) => {
+      expect(computeStatus(swf, inputs(overrides)).status.trigger).toEqual(trigger);
+    });
+
+    it('records the run-now value as honoured with the run, keeping the other annotations', () => {
+      const { annotations } = computeStatus(
+        swf,
+        inputs({ runNow: 'v2', submitted: true, nextScheduledEpochAfterSubmit: 2 * HOUR }),
+      );
+      expect(annotations).toEqual({
+        'scheduledworkflows.kubeflow.org/run-now': 'v2',
+        'scheduledworkflows.kubeflow.org/run-now-honoured': 'v2',
+        team: 'a',
+      });
+    });
+
+    it('leaves the annotations as they are without a run-now run', () => {
+      expect(computeStatus(swf, inputs({ runNow: 'v2' })).annotations).toBe(swf.metadata.annotations);
+      expect(computeStatus(swf, inputs({ submitted: true })).annotations).toBe(swf.metadata.annotations);
+    });
+  });
+
   it('advances the index from the last one on submission', () => {
     const swf = { ...cron(true), status: { trigger: { lastWorkflowIndex: 7 } } };
     expect(computeStatus(swf, inputs({ submitted: true })).status.trigger?.lastWorkflowIndex).toBe(8);

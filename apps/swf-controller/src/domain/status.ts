@@ -4,6 +4,7 @@
  * `Error` condition for specs that cannot start a run.
  */
 
+import { withRunNowHonoured } from './annotations.js';
 import { formatKubeTime } from './go-time-format.js';
 import { LABEL_SCHEDULED_WORKFLOW_ENABLED, LABEL_SCHEDULED_WORKFLOW_STATUS } from './labels.js';
 import { nextIndex } from './names.js';
@@ -49,12 +50,24 @@ export interface StatusInputs {
   readonly completed: readonly WorkflowStatus[];
   /** Set when the spec cannot start a run; the condition becomes `Error`. */
   readonly error?: SpecProblem;
+  /**
+   * Ticks up to this epoch were skipped in this reconcile (starting deadline): the last triggered
+   * time moves to it unless a scheduled run was started after it, so they are not considered again.
+   */
+  readonly skippedThroughEpoch?: number;
+  /**
+   * The run started (`submitted`) was the extra run this `run-now` value asked for: the index
+   * advances, the value is recorded as honoured, and the schedule's trigger times stay as they are.
+   */
+  readonly runNow?: string;
 }
 
-/** The new status and the full new label set of the ScheduledWorkflow. */
+/** The new status and the full new label and annotation sets of the ScheduledWorkflow. */
 export interface ComputedStatus {
   status: ScheduledWorkflowStatus;
   labels: Record<string, string>;
+  /** Changed only to record a `run-now` value honoured; otherwise the resource's own (possibly none). */
+  annotations?: Record<string, string>;
 }
 
 /** Go's zero `time.Time` in Unix seconds: where runs without a scheduled time sort. */
@@ -101,9 +114,14 @@ function newestFirst(runs: readonly WorkflowStatus[]): WorkflowStatus[] {
 
 function trigger(swf: ScheduledWorkflow, inputs: StatusInputs): TriggerStatus {
   const previous = swf.status?.trigger ?? {};
-  const { submitted, scheduledEpoch, nextScheduledEpochAfterSubmit } = inputs;
+  const { submitted, scheduledEpoch, nextScheduledEpochAfterSubmit, skippedThroughEpoch } = inputs;
+  const scheduledRun = submitted && inputs.runNow === undefined;
   const lastTriggeredTime =
-    submitted && scheduledEpoch !== null ? formatKubeTime(scheduledEpoch) : previous.lastTriggeredTime;
+    scheduledRun && scheduledEpoch !== null
+      ? formatKubeTime(scheduledEpoch)
+      : skippedThroughEpoch !== undefined
+        ? formatKubeTime(skippedThroughEpoch)
+        : previous.lastTriggeredTime;
   const next = submitted ? nextScheduledEpochAfterSubmit : scheduledEpoch;
   const lastWorkflowIndex = submitted ? nextIndex(swf) : previous.lastWorkflowIndex;
   return {
@@ -118,7 +136,9 @@ function trigger(swf: ScheduledWorkflow, inputs: StatusInputs): TriggerStatus {
  * `Succeeded` for one-off runs, `Error` when `inputs.error` is set), the history with the latest
  * scheduled run first, and the trigger. After a submission the trigger records the scheduled time
  * and the new index and points at the following fire time; otherwise it points at the scheduled time.
- * `nextTriggeredTime` is absent when the schedule never fires again.
+ * `nextTriggeredTime` is absent when the schedule never fires again. Ticks skipped past the starting
+ * deadline move the last triggered time on; a `run-now` run advances only the index, and its value is
+ * recorded in the annotations, in the same write, as honoured.
  *
  * Times are RFC 3339 in UTC to the second. Empty history lists are left out, as upstream writes them,
  * so the status should replace the stored one (update), not be merged into it.
@@ -141,6 +161,10 @@ export function computeStatus(swf: ScheduledWorkflow, inputs: StatusInputs): Com
       [LABEL_SCHEDULED_WORKFLOW_ENABLED]: String(swf.spec.enabled === true),
       [LABEL_SCHEDULED_WORKFLOW_STATUS]: current.type ?? '',
     },
+    annotations:
+      inputs.submitted && inputs.runNow !== undefined
+        ? withRunNowHonoured(swf.metadata.annotations, inputs.runNow)
+        : swf.metadata.annotations,
   };
 }
 

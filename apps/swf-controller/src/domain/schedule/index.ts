@@ -25,6 +25,7 @@ export {
   isOneOffRun,
   MAX_MAX_CONCURRENCY,
   MAX_MAX_HISTORY,
+  MAX_SKIPPED_TICKS,
   MIN_MAX_CONCURRENCY,
   MIN_MAX_HISTORY,
   maxConcurrency,
@@ -32,6 +33,7 @@ export {
   nextScheduledEpoch,
   type ScheduleDecision,
   type ScheduleInputs,
+  type SkippedTicks,
 } from './schedule.js';
 export { parseOptionalRfc3339, parseRfc3339, resolveTimeWindow, type TimeWindow } from './times.js';
 export {

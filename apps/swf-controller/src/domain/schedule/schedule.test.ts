@@ -1,5 +1,12 @@
 import type { ScheduledWorkflow, ScheduledWorkflowSpec } from '../types.js';
-import { decideSchedule, isOneOffRun, maxConcurrency, maxHistory, nextScheduledEpoch } from './schedule.js';
+import {
+  decideSchedule,
+  isOneOffRun,
+  MAX_SKIPPED_TICKS,
+  maxConcurrency,
+  maxHistory,
+  nextScheduledEpoch,
+} from './schedule.js';
 import { loadZone, type Zone } from './zone.js';
 
 const SECOND = 1;
@@ -212,7 +219,7 @@ describe('decideSchedule (upstream GetNextScheduledEpoch)', () => {
       { nextScheduledEpoch: 9 * HOUR + 7, shouldRunNow: true },
     ],
   ])('%s', (_name, resource, inputs, expected) => {
-    expect(decideSchedule(resource, inputs)).toEqual(expected);
+    expect(decideSchedule(resource, inputs)).toEqual({ ...expected, skipped: null });
   });
 
   it('gives a different time in UTC than in Los Angeles (TestScheduledWorkflow_GetNextScheduledEpoch_CronSchedule_Fail)', () => {
@@ -220,6 +227,187 @@ describe('decideSchedule (upstream GetNextScheduledEpoch)', () => {
     const resource = swf(at15, { created: laCreated });
     expect(decideSchedule(resource, { ...inputs, zone: UTC }).nextScheduledEpoch).not.toBe(
       epoch('2006-01-03T15:00:00-08:00'),
+    );
+  });
+});
+
+describe('decideSchedule: starting deadline', () => {
+  // Last run at 10:00; the controller decides at 10:05:30, the ticks of 10:01 to 10:05 missed.
+  const last = 10 * HOUR;
+  const now = 10 * HOUR + 5 * MINUTE + 30;
+  const everyMinute = (more: ScheduledWorkflowSpec = {}): ScheduledWorkflowSpec => ({
+    enabled: true,
+    maxConcurrency: 10,
+    trigger: { cronSchedule: { cron: '0 * * * * *' } },
+    ...more,
+  });
+  const everyInterval = (
+    intervalSecond: number,
+    more: ScheduledWorkflowSpec = {},
+  ): ScheduledWorkflowSpec => ({
+    enabled: true,
+    maxConcurrency: 10,
+    trigger: { periodicSchedule: { intervalSecond } },
+    ...more,
+  });
+  const tick = (minute: number) => 10 * HOUR + minute * MINUTE;
+  const skips = (count: number, first: number, lastSkipped: number, more = false) => ({
+    count,
+    firstEpoch: first,
+    lastEpoch: lastSkipped,
+    more,
+  });
+
+  it.each<
+    [
+      name: string,
+      spec: ScheduledWorkflowSpec,
+      inputs: { nowEpoch?: number; deadline: number | null; active?: number },
+      expected: { nextScheduledEpoch: number | null; shouldRunNow: boolean; skipped: unknown },
+    ]
+  >([
+    [
+      'no deadline: the oldest missed tick runs, late (upstream)',
+      everyMinute(),
+      { deadline: null },
+      { nextScheduledEpoch: tick(1), shouldRunNow: true, skipped: null },
+    ],
+    [
+      'catch-up: skips the ticks older than the deadline and runs the first within it',
+      everyMinute(),
+      { deadline: 60 },
+      { nextScheduledEpoch: tick(5), shouldRunNow: true, skipped: skips(4, tick(1), tick(4)) },
+    ],
+    [
+      'catch-up: skips every missed tick when none is within the deadline, and waits',
+      everyMinute(),
+      { deadline: 10 },
+      { nextScheduledEpoch: tick(6), shouldRunNow: false, skipped: skips(5, tick(1), tick(5)) },
+    ],
+    [
+      'catch-up: a tick exactly the deadline late still runs',
+      everyMinute(),
+      { deadline: 30 },
+      { nextScheduledEpoch: tick(5), shouldRunNow: true, skipped: skips(4, tick(1), tick(4)) },
+    ],
+    [
+      'catch-up: a deadline of 0 runs a tick decided in its own second',
+      everyMinute(),
+      { nowEpoch: tick(1), deadline: 0 },
+      { nextScheduledEpoch: tick(1), shouldRunNow: true, skipped: null },
+    ],
+    [
+      'catch-up: a deadline of 0 skips a tick one second late',
+      everyMinute(),
+      { nowEpoch: tick(1) + 1, deadline: 0 },
+      { nextScheduledEpoch: tick(2), shouldRunNow: false, skipped: skips(1, tick(1), tick(1)) },
+    ],
+    [
+      'no catch-up: the collapsed tick runs when within the deadline',
+      everyMinute({ noCatchup: true }),
+      { deadline: 60 },
+      { nextScheduledEpoch: tick(5), shouldRunNow: true, skipped: null },
+    ],
+    [
+      'no catch-up: the collapsed tick is skipped when too late, and the schedule waits',
+      everyMinute({ noCatchup: true }),
+      { deadline: 10 },
+      { nextScheduledEpoch: tick(6), shouldRunNow: false, skipped: skips(1, tick(5), tick(5)) },
+    ],
+    [
+      'periodic, catch-up: as cron',
+      everyInterval(60),
+      { deadline: 60 },
+      { nextScheduledEpoch: tick(5), shouldRunNow: true, skipped: skips(4, tick(1), tick(4)) },
+    ],
+    [
+      'periodic, no catch-up: a whole missed interval runs now (its tick is now), not skipped',
+      everyInterval(60, { noCatchup: true }),
+      { deadline: 10 },
+      { nextScheduledEpoch: now, shouldRunNow: true, skipped: null },
+    ],
+    [
+      'periodic, no catch-up: a tick late by less than its interval but more than the deadline is skipped',
+      everyInterval(600, { noCatchup: true }),
+      { nowEpoch: tick(10) + 30, deadline: 10 },
+      { nextScheduledEpoch: tick(20), shouldRunNow: false, skipped: skips(1, tick(10), tick(10)) },
+    ],
+    [
+      'stops at the end time: every tick skipped, never again',
+      everyMinute({ trigger: { cronSchedule: { cron: '0 * * * * *', endTime: iso(tick(3)) } } }),
+      { deadline: 10 },
+      { nextScheduledEpoch: null, shouldRunNow: false, skipped: skips(3, tick(1), tick(3)) },
+    ],
+    [
+      'skips nothing while disabled (a disabled schedule writes nothing)',
+      everyMinute({ enabled: false }),
+      { deadline: 10 },
+      { nextScheduledEpoch: tick(1), shouldRunNow: false, skipped: null },
+    ],
+    [
+      'skips nothing while held back by maxConcurrency: the tick is judged when its turn comes',
+      everyMinute({ maxConcurrency: 1 }),
+      { deadline: 10, active: 1 },
+      { nextScheduledEpoch: tick(1), shouldRunNow: false, skipped: null },
+    ],
+  ])('%s', (_name, spec, inputs, expected) => {
+    const decision = decideSchedule(swf(spec, { created: 9 * HOUR, lastTriggered: last }), {
+      nowEpoch: inputs.nowEpoch ?? now,
+      activeWorkflowCount: inputs.active ?? 0,
+      zone: UTC,
+      startingDeadlineSeconds: inputs.deadline,
+    });
+    expect(decision).toEqual(expected);
+  });
+
+  it('does not apply to a one-off run, which is not a tick', () => {
+    const decision = decideSchedule(swf({ enabled: true }, { created: 9 * HOUR }), {
+      nowEpoch: now,
+      activeWorkflowCount: 0,
+      zone: UTC,
+      startingDeadlineSeconds: 10,
+    });
+    expect(decision).toEqual({ nextScheduledEpoch: 9 * HOUR, shouldRunNow: true, skipped: null });
+  });
+
+  it('skips at most MAX_SKIPPED_TICKS in one decision, and the rest from the last one skipped', () => {
+    const everySecond: ScheduledWorkflowSpec = {
+      enabled: true,
+      trigger: { cronSchedule: { cron: '* * * * * *' } },
+    };
+    const inputs = { nowEpoch: 14 * HOUR, activeWorkflowCount: 0, zone: UTC, startingDeadlineSeconds: 5 };
+    const first = decideSchedule(swf(everySecond, { created: 9 * HOUR, lastTriggered: last }), inputs);
+    expect(first).toEqual({
+      nextScheduledEpoch: last + MAX_SKIPPED_TICKS + 1,
+      shouldRunNow: false,
+      skipped: skips(MAX_SKIPPED_TICKS, last + 1, last + MAX_SKIPPED_TICKS, true),
+    });
+    const lastSkipped = first.skipped?.lastEpoch as number;
+    const second = decideSchedule(
+      swf(everySecond, { created: 9 * HOUR, lastTriggered: lastSkipped }),
+      inputs,
+    );
+    // Every tick before 13:59:55 is more than 5 s late: 14,394 in all.
+    expect(second).toEqual({
+      nextScheduledEpoch: 14 * HOUR - 5,
+      shouldRunNow: true,
+      skipped: skips(4 * HOUR - 6 - MAX_SKIPPED_TICKS, lastSkipped + 1, 14 * HOUR - 6),
+    });
+  });
+
+  it('reads the ticks in the zone it is given (the time-zone annotation)', () => {
+    // 09:30 every day: in Kolkata (UTC+05:30) that is 04:00 UTC.
+    const daily: ScheduledWorkflowSpec = {
+      enabled: true,
+      trigger: { cronSchedule: { cron: '0 30 9 * * *' } },
+    };
+    const resource = swf(daily, { created: epoch('2026-03-01T00:00:00Z') });
+    const inputs = { nowEpoch: epoch('2026-03-01T00:00:00Z'), activeWorkflowCount: 0 };
+    expect(decideSchedule(resource, { ...inputs, zone: loadZone('Asia/Kolkata') }).nextScheduledEpoch).toBe(
+      epoch('2026-03-01T04:00:00Z'),
+    );
+    expect(decideSchedule(resource, { ...inputs, zone: UTC }).nextScheduledEpoch).toBe(
+      epoch('2026-03-01T09:30:00Z'),
     );
   });
 });

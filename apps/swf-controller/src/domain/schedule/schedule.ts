@@ -31,8 +31,31 @@ export interface ScheduleInputs {
   readonly nowEpoch: number;
   /** Workflows of this resource that have not finished. */
   readonly activeWorkflowCount: number;
-  /** The zone cron expressions are read in (`CRON_SCHEDULE_TIMEZONE`, else the machine's). */
+  /**
+   * The zone cron expressions are read in: the resource's `time-zone` annotation, else
+   * `CRON_SCHEDULE_TIMEZONE`, else the machine's.
+   */
   readonly zone: Zone;
+  /**
+   * The resource's starting deadline (`starting-deadline-seconds`): a tick that could start only
+   * later than this many seconds after its time is skipped. Absent or null: no deadline.
+   */
+  readonly startingDeadlineSeconds?: number | null;
+}
+
+/** Ticks passed over in one decision because they could no longer start within the starting deadline. */
+export interface SkippedTicks {
+  /** How many, at least 1. */
+  readonly count: number;
+  /** Epoch seconds of the first one. */
+  readonly firstEpoch: number;
+  /** Epoch seconds of the last one: the schedule goes on from there. */
+  readonly lastEpoch: number;
+  /**
+   * Late ticks remain after {@link MAX_SKIPPED_TICKS} were skipped; the next decision skips on from
+   * {@link lastEpoch}.
+   */
+  readonly more: boolean;
 }
 
 /** Whether to start a run now, and when the next one is due. */
@@ -41,7 +64,16 @@ export interface ScheduleDecision {
   readonly nextScheduledEpoch: number | null;
   /** Enabled, below the concurrency limit, and the next run is due. */
   readonly shouldRunNow: boolean;
+  /** Ticks skipped past the starting deadline before {@link nextScheduledEpoch}; null when none. */
+  readonly skipped: SkippedTicks | null;
 }
+
+/**
+ * Most ticks one decision skips: a schedule firing every second that was held back for a day has
+ * 86,400 late ticks, and one decision must not hold the event loop for long. Ten thousand cron steps
+ * take a few milliseconds; the rest follow in the next decisions, each from the last one skipped.
+ */
+export const MAX_SKIPPED_TICKS = 10_000;
 
 function clamp(value: number | undefined | null, fallback: number, min: number, max: number): number {
   return value == null ? fallback : Math.min(max, Math.max(min, value));
@@ -70,6 +102,42 @@ function creationEpoch(swf: ScheduledWorkflow): number {
 }
 
 /**
+ * The function that steps a resource's schedule: from the last run (epoch seconds, or undefined
+ * before the first) to the next one due at `nowEpoch`. The trigger is read once, so a caller can step
+ * through many ticks cheaply.
+ *
+ * @throws ScheduleError naming the field when the trigger cannot be evaluated.
+ */
+function scheduleStepper(
+  swf: ScheduledWorkflow,
+  zone: Zone,
+): (lastTriggered: number | undefined, nowEpoch: number) => number | null {
+  const catchUp = swf.spec.noCatchup !== true;
+  const trigger = swf.spec.trigger;
+  if (trigger?.periodicSchedule != null) {
+    const periodic = resolvePeriodicTrigger(trigger.periodicSchedule);
+    return (lastTriggered, nowEpoch) => {
+      const last = lastTriggered ?? periodic.startEpoch ?? creationEpoch(swf);
+      return catchUp
+        ? nextPeriodicEpoch(periodic, last)
+        : nextPeriodicEpochNoCatchup(periodic, last, nowEpoch);
+    };
+  }
+  if (trigger?.cronSchedule != null) {
+    const cron = resolveCronTrigger(trigger.cronSchedule);
+    return (lastTriggered, nowEpoch) => {
+      const last = lastTriggered ?? cron.startEpoch ?? creationEpoch(swf);
+      return catchUp ? nextCronEpoch(cron, last, zone) : nextCronEpochNoCatchup(cron, last, nowEpoch, zone);
+    };
+  }
+  return (lastTriggered) => (lastTriggered === undefined ? creationEpoch(swf) : null);
+}
+
+function lastTriggeredEpoch(swf: ScheduledWorkflow): number | undefined {
+  return parseOptionalRfc3339(swf.status?.trigger?.lastTriggeredTime, 'status.trigger.lastTriggeredTime');
+}
+
+/**
  * When the next run is due, in epoch seconds (in the past when runs are overdue); `null` when the
  * resource never fires again (its end time has passed, or its one-off run has been made).
  *
@@ -80,23 +148,7 @@ function creationEpoch(swf: ScheduledWorkflow): number {
  * @throws ScheduleError naming the field when the trigger cannot be evaluated.
  */
 export function nextScheduledEpoch(swf: ScheduledWorkflow, nowEpoch: number, zone: Zone): number | null {
-  const lastTriggered = parseOptionalRfc3339(
-    swf.status?.trigger?.lastTriggeredTime,
-    'status.trigger.lastTriggeredTime',
-  );
-  const catchUp = swf.spec.noCatchup !== true;
-  const trigger = swf.spec.trigger;
-  if (trigger?.periodicSchedule != null) {
-    const periodic = resolvePeriodicTrigger(trigger.periodicSchedule);
-    const last = lastTriggered ?? periodic.startEpoch ?? creationEpoch(swf);
-    return catchUp ? nextPeriodicEpoch(periodic, last) : nextPeriodicEpochNoCatchup(periodic, last, nowEpoch);
-  }
-  if (trigger?.cronSchedule != null) {
-    const cron = resolveCronTrigger(trigger.cronSchedule);
-    const last = lastTriggered ?? cron.startEpoch ?? creationEpoch(swf);
-    return catchUp ? nextCronEpoch(cron, last, zone) : nextCronEpochNoCatchup(cron, last, nowEpoch, zone);
-  }
-  return lastTriggered === undefined ? creationEpoch(swf) : null;
+  return scheduleStepper(swf, zone)(lastTriggeredEpoch(swf), nowEpoch);
 }
 
 /**
@@ -104,14 +156,37 @@ export function nextScheduledEpoch(swf: ScheduledWorkflow, nowEpoch: number, zon
  * resource, or one with `maxConcurrency` workflows still active, does not run, but its next run is
  * still reported.
  *
+ * With a starting deadline, a tick that could start now but is more than the deadline late is
+ * skipped, and the ones after it in turn, until one is on time or still to come. With catch-up
+ * (upstream's default) that is every missed tick older than the deadline, and the missed ticks
+ * within it run one after the other as before; with `spec.noCatchup` the missed ticks collapse into
+ * the latest, as before, and that one is skipped when it is too late. Ticks are skipped only when a
+ * run could start (enabled, below `maxConcurrency`): a tick held back is judged when its turn comes,
+ * and a disabled schedule, which would write nothing, skips its missed ticks once enabled again.
+ * A one-off run (no trigger) is not a tick and has no deadline.
+ *
  * @throws ScheduleError naming the field when the trigger cannot be evaluated.
  */
 export function decideSchedule(swf: ScheduledWorkflow, inputs: ScheduleInputs): ScheduleDecision {
-  const next = nextScheduledEpoch(swf, inputs.nowEpoch, inputs.zone);
-  const shouldRunNow =
-    swf.spec.enabled === true &&
-    inputs.activeWorkflowCount < maxConcurrency(swf) &&
-    next !== null &&
-    next <= inputs.nowEpoch;
-  return { nextScheduledEpoch: next, shouldRunNow };
+  const { nowEpoch } = inputs;
+  const step = scheduleStepper(swf, inputs.zone);
+  let next = step(lastTriggeredEpoch(swf), nowEpoch);
+  const canStart = swf.spec.enabled === true && inputs.activeWorkflowCount < maxConcurrency(swf);
+  const deadline = inputs.startingDeadlineSeconds;
+  let skipped: SkippedTicks | null = null;
+  if (canStart && deadline != null && !isOneOffRun(swf)) {
+    const tooLate = (epoch: number | null): epoch is number => epoch !== null && nowEpoch - epoch > deadline;
+    let count = 0;
+    let firstEpoch = 0;
+    let lastEpoch = 0;
+    while (tooLate(next) && count < MAX_SKIPPED_TICKS) {
+      if (count === 0) firstEpoch = next;
+      lastEpoch = next;
+      count += 1;
+      next = step(next, nowEpoch);
+    }
+    if (count > 0) skipped = { count, firstEpoch, lastEpoch, more: tooLate(next) };
+  }
+  const shouldRunNow = canStart && next !== null && next <= nowEpoch && skipped?.more !== true;
+  return { nextScheduledEpoch: next, shouldRunNow, skipped };
 }
