@@ -35,6 +35,20 @@ describe('analyseWindow', () => {
     expect(outcome.answeredInWindow).toBe(4);
   });
 
+  it('measures the arrival of each call apart from its answer, when the arrival is known', () => {
+    const outcome = analyseWindow(
+      [
+        { ...call('bench-0-1-1', START + 10.25), receivedAt: (START + 10.01) * 1000 },
+        call('bench-1-2-1', START + 15.5),
+        { ...call('bench-0-2-1', START + 21), receivedAt: (START + 20.5) * 1000 },
+      ],
+      schedules,
+      window,
+    );
+    expect(outcome.latenessMs).toEqual([250, 500, 1000]);
+    expect(outcome.arrivalLatenessMs.map(Math.round)).toEqual([10, 500]);
+  });
+
   it('counts a repeated or failed call apart, and a fire never called as missing', () => {
     const outcome = analyseWindow(
       [

@@ -8,6 +8,11 @@ export interface ObservedCall {
   readonly displayName: string;
   /** When the double answered it, epoch ms. */
   readonly at: number;
+  /**
+   * When the call reached the double, epoch ms (latest path only): the part of the lateness the
+   * controller controls, before the API server's own work (review, Workflow, store).
+   */
+  readonly receivedAt?: number;
   /** Whether it created a run (not de-duplicated, not failed). */
   readonly created: boolean;
 }
@@ -26,6 +31,8 @@ export interface WindowOutcome {
   readonly received: number;
   /** Answer time minus due time, ms, one per received fire. */
   readonly latenessMs: number[];
+  /** Arrival time minus due time, ms, one per received fire whose arrival is known. */
+  readonly arrivalLatenessMs: number[];
   /** Calls for a name already created (the double de-duplicated them) or that failed. */
   readonly repeatedOrFailed: number;
   /** CreateRun calls answered inside the window, whatever they were due for. */
@@ -50,6 +57,7 @@ export function analyseWindow(
   window: Window,
 ): WindowOutcome {
   const latenessMs: number[] = [];
+  const arrivalLatenessMs: number[] = [];
   const seen = new Set<string>();
   let repeatedOrFailed = 0;
   let answeredInWindow = 0;
@@ -66,10 +74,18 @@ export function analyseWindow(
     }
     seen.add(call.displayName);
     latenessMs.push(call.at - due * 1000);
+    if (call.receivedAt !== undefined) arrivalLatenessMs.push(call.receivedAt - due * 1000);
   }
   let expected = 0;
   for (const schedule of schedules.values()) expected += schedule.countIn(window.fromEpoch, window.toEpoch);
-  return { expected, received: latenessMs.length, latenessMs, repeatedOrFailed, answeredInWindow };
+  return {
+    expected,
+    received: latenessMs.length,
+    latenessMs,
+    arrivalLatenessMs,
+    repeatedOrFailed,
+    answeredInWindow,
+  };
 }
 
 /** A change to one named object, and when it was seen, epoch ms. */

@@ -113,6 +113,11 @@ export interface SteadyMeasures extends CpuUse {
   readonly repeatedOrFailedCalls: number;
   /** Time the run was seen made (see {@link RunObserver.source}) minus the scheduled second, ms. */
   readonly latenessMs: Summary | null;
+  /**
+   * Latest path: time the `CreateRun` reached the double minus the scheduled second, ms: the
+   * controller's part of the lateness.
+   */
+  readonly arrivalLatenessMs?: Summary | null;
   /** The double's SubjectAccessReview round trips during the window, ms (inside the lateness). */
   readonly reviewMs: Summary | null;
   /** How late timers ran in the benchmark process during the window, ms: the machine's noise. */
@@ -142,6 +147,8 @@ export interface BurstMeasures extends CpuUse {
   readonly lastRunMs: number | null;
   /** Time each run was seen made minus the scheduled second, ms. */
   readonly latenessMs: Summary | null;
+  /** Latest path: time each `CreateRun` reached the double minus the scheduled second, ms. */
+  readonly arrivalLatenessMs?: Summary | null;
   /** The double's SubjectAccessReview round trips, ms (latest path; inside the lateness). */
   readonly reviewMs: Summary | null;
   readonly timerLagMs: Summary | null;
@@ -477,6 +484,7 @@ async function measureSteady(context: Context): Promise<Measured> {
       receivedFires: outcome.received,
       repeatedOrFailedCalls: outcome.repeatedOrFailed,
       latenessMs: summarize(outcome.latenessMs),
+      arrivalLatenessMs: summarize(outcome.arrivalLatenessMs),
       reviewMs,
       timerLagMs,
       controllerMeansMs: controllerMeans(before, after),
@@ -527,6 +535,7 @@ async function measureBurst(context: Context): Promise<Measured> {
       repeatedOrFailedCalls: outcome.repeatedOrFailed,
       lastRunMs: lateness?.max ?? null,
       latenessMs: lateness,
+      arrivalLatenessMs: summarize(outcome.arrivalLatenessMs),
       reviewMs: args.path === 'latest' ? reviewMs : null,
       timerLagMs,
       controllerMeansMs: controllerMeans(before, after),

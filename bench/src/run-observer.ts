@@ -35,6 +35,7 @@ export async function observeRuns(path: RunPath, cluster: BenchCluster): Promise
         cluster.kfp.calls.map((call) => ({
           displayName: call.request.run?.displayName ?? '',
           at: call.at,
+          receivedAt: call.receivedAt,
           created: call.outcome === 'created',
         })),
       source: "the KFP API double's answer to CreateRun",
