@@ -26,7 +26,7 @@ export function kfpApiServerRbacObjects(namespace: string = KFP_API_SERVER_NAMES
       metadata: { name },
       rules: [
         { apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create'] },
-        { apiGroups: ['kubeflow.org'], resources: ['scheduledworkflows'], verbs: ['list'] },
+        { apiGroups: ['kubeflow.org'], resources: ['scheduledworkflows'], verbs: ['get', 'list'] },
         { apiGroups: ['kubeflow.org'], resources: ['scheduledworkflows/finalizers'], verbs: ['update'] },
       ],
     } as KubernetesObject,

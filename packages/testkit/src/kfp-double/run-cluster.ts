@@ -34,12 +34,32 @@ const WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflow
  */
 export class KubeRunCluster implements RunCluster {
   readonly #custom: CustomObjectsApi;
+  /**
+   * The namespace of each recurring run found, by uid: what KFP's job table holds. KFP reads the
+   * namespace there and gets the object; a list across namespaces per call would cost the API
+   * server far more than KFP's get does, and inflate what a benchmark measures.
+   */
+  readonly #namespaces = new Map<string, string>();
 
   constructor(kubeConfig: KubeConfig) {
     this.#custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   async findScheduledWorkflow(name: string, uid: string): Promise<ScheduledWorkflowObject | null> {
+    const namespace = this.#namespaces.get(uid);
+    if (namespace !== undefined) {
+      const found = (await this.#custom
+        .getNamespacedCustomObject({ ...SCHEDULED_WORKFLOWS, namespace, name })
+        .catch(() => null)) as ScheduledWorkflowObject | null;
+      if (found?.metadata.uid === uid) return found;
+      this.#namespaces.delete(uid);
+    }
+    const listed = await this.#list(name, uid);
+    if (listed?.metadata.namespace) this.#namespaces.set(uid, listed.metadata.namespace);
+    return listed;
+  }
+
+  async #list(name: string, uid: string): Promise<ScheduledWorkflowObject | null> {
     try {
       const list = (await this.#custom.listClusterCustomObject({
         ...SCHEDULED_WORKFLOWS,
