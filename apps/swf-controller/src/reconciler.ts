@@ -132,6 +132,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
   async reconcile(key: ObjectKey, log: Logger, signal?: AbortSignal): Promise<ReconcileResult> {
     const cached = this.#deps.caches.scheduledWorkflow(key);
     if (!cached || cached.metadata.deletionTimestamp) return {};
+    if (signal) this.#statusWrites.stopWhen(signal);
     // Runs recorded by a status write still waiting for the write budget count as recorded.
     const swf = this.#statusWrites.overlay(key, cached);
 

@@ -160,6 +160,21 @@ describe('StatusWrites', () => {
     expect(writes.pending).toBe(0);
   });
 
+  it('drops what waits, and writes nothing more, once the replica stops leading', async () => {
+    const { state, writes, open, metrics } = harness({ budget: false });
+    const leading = new AbortController();
+    writes.stopWhen(leading.signal);
+
+    await writes.write(KEY, swf(0), recording(1));
+    leading.abort();
+    open();
+    await settle();
+
+    expect(state.replaced).toEqual([]);
+    expect(writes.pending).toBe(0);
+    expect((await metrics.statusWritesPending.get()).values[0]?.value).toBe(0);
+  });
+
   it('writes over a fresh read after a conflict, keeping the labels someone else set', async () => {
     const { state, writes, open } = harness({ budget: false });
 
@@ -201,17 +216,17 @@ describe('StatusWrites', () => {
     expect(writes.pending).toBe(0);
   });
 
-  it('forgets a waiting write that a later immediate write carried', async () => {
+  it('puts a write behind a waiting write of the same key even when the budget has a token, and writes the newest once', async () => {
     const { state, writes, open } = harness({ budget: false });
 
     await writes.write(KEY, swf(0), recording(1));
     state.budget = true;
-    await writes.write(KEY, writes.overlay(KEY, swf(0)), recording(2));
+    expect((await writes.write(KEY, writes.overlay(KEY, swf(0)), recording(2))).outcome).toBe('deferred');
     open();
     await settle();
 
-    expect(state.tried.map((o) => o.status?.trigger?.lastWorkflowIndex)).toEqual([2]);
-    expect(state.replaced).toEqual([]);
+    expect(state.tried).toEqual([]);
+    expect(state.replaced.map((o) => o.status?.trigger?.lastWorkflowIndex)).toEqual([2]);
     expect(writes.pending).toBe(0);
   });
 });

@@ -67,10 +67,30 @@ export class StatusWrites {
   readonly #inFlight = new Set<ObjectKey>();
   #writers = 0;
   #seq = 0;
+  #signal: AbortSignal | undefined;
 
   constructor(deps: StatusWritesDeps) {
     this.#deps = deps;
     this.#concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  }
+
+  /**
+   * Writes only while `signal` has not aborted (this replica leads and runs). When it aborts,
+   * whatever waits is dropped: the runs it records exist, and whoever reconciles next (this
+   * replica again, or a new leader) records them from their Workflows.
+   */
+  stopWhen(signal: AbortSignal): void {
+    if (this.#signal === signal) return;
+    this.#signal = signal;
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.#pending.clear();
+        this.#queue.clear();
+        this.#deps.metrics.statusWritesPending.set(0);
+      },
+      { once: true },
+    );
   }
 
   /** Writes waiting for the budget. */
@@ -109,16 +129,20 @@ export class StatusWrites {
     const id = key;
     const seq = ++this.#seq;
     const started = performance.now();
-    let stored: ScheduledWorkflow | 'throttled';
+    // A write of this key waiting or on its way: this one goes after it (at once, it would meet a
+    // conflict with it), as the newest.
+    const behind = this.#pending.has(id) || this.#inFlight.has(id);
+    let stored: ScheduledWorkflow | 'throttled' = 'throttled';
     try {
-      stored = await this.#deps.kubeApi.tryReplaceScheduledWorkflow(withWrite(current, write));
+      if (!behind) stored = await this.#deps.kubeApi.tryReplaceScheduledWorkflow(withWrite(current, write));
     } catch (error) {
       this.#observe('error', started);
       throw error;
     }
     if (stored === 'throttled') {
       this.#pending.set(id, { ...write, seq });
-      this.#queue.add(id);
+      // A key in flight is queued again when its flight ends.
+      if (!this.#inFlight.has(id)) this.#queue.add(id);
       this.#deps.metrics.statusWritesPending.set(this.#pending.size);
       this.#startWriters();
       return { outcome: 'deferred' };
@@ -143,7 +167,7 @@ export class StatusWrites {
   async #writer(): Promise<void> {
     for (;;) {
       const id = this.#queue.values().next().value;
-      if (id === undefined) return;
+      if (id === undefined || this.#signal?.aborted) return;
       this.#queue.delete(id);
       // A newer write of a key in flight is queued again when that flight ends (see #forget).
       if (!this.#pending.has(id) || this.#inFlight.has(id)) continue;
