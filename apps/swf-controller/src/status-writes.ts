@@ -149,9 +149,6 @@ export class StatusWrites {
     }
     this.#observe('ok', started);
     this.#deps.caches.wrote(stored);
-    // This write carried whatever was waiting (the caller computed it through overlay()).
-    const pending = this.#pending.get(id);
-    if (pending && pending.seq < seq) this.#forget(id);
     return { outcome: 'written', stored };
   }
 
@@ -232,7 +229,7 @@ export class StatusWrites {
   }
 
   /** Drops the waiting write of `id` unless a newer one than `seq` replaced it. */
-  #forget(id: ObjectKey, seq = Number.POSITIVE_INFINITY): void {
+  #forget(id: ObjectKey, seq: number): void {
     const pending = this.#pending.get(id);
     if (pending && pending.seq <= seq) {
       this.#pending.delete(id);
