@@ -126,12 +126,11 @@ export class StatusWrites {
     current: ScheduledWorkflow,
     write: StatusWrite,
   ): Promise<{ outcome: 'written'; stored: ScheduledWorkflow } | { outcome: 'deferred' }> {
-    const id = key;
     const seq = ++this.#seq;
     const started = performance.now();
     // A write of this key waiting or on its way: this one goes after it (at once, it would meet a
     // conflict with it), as the newest.
-    const behind = this.#pending.has(id) || this.#inFlight.has(id);
+    const behind = this.#pending.has(key) || this.#inFlight.has(key);
     let stored: ScheduledWorkflow | 'throttled' = 'throttled';
     try {
       if (!behind) stored = await this.#deps.kubeApi.tryReplaceScheduledWorkflow(withWrite(current, write));
@@ -140,9 +139,9 @@ export class StatusWrites {
       throw error;
     }
     if (stored === 'throttled') {
-      this.#pending.set(id, { ...write, seq });
+      this.#pending.set(key, { ...write, seq });
       // A key in flight is queued again when its flight ends.
-      if (!this.#inFlight.has(id)) this.#queue.add(id);
+      if (!this.#inFlight.has(key)) this.#queue.add(key);
       this.#deps.metrics.statusWritesPending.set(this.#pending.size);
       this.#startWriters();
       return { outcome: 'deferred' };

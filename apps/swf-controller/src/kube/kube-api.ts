@@ -43,7 +43,6 @@ export interface KubePermission {
 export const KUBE_API_PERMISSIONS = {
   listScheduledWorkflows: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['list', 'watch'] },
   getScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['get'] },
-  replaceScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['update'] },
   tryReplaceScheduledWorkflow: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['update'] },
   replaceScheduledWorkflowWhenAllowed: { group: SWF_GROUP, resource: SWF_PLURAL, verbs: ['update'] },
   listWorkflows: { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['list', 'watch'] },
@@ -136,11 +135,6 @@ export class KubeApi {
   }
 
   /** Replaces a ScheduledWorkflow; its resourceVersion makes a stale write fail with 409. */
-  async replaceScheduledWorkflow(swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
-    await this.#budgets.of(SWF_GROUP).take();
-    return this.#replace(swf);
-  }
-
   #replace(swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
     this.#writes?.onWrite('update');
     return this.#custom.replaceNamespacedCustomObject({
