@@ -1,4 +1,4 @@
-import { analyseWindow, countByKind, type ObservedCall } from './analysis.js';
+import { analyseWindow, countByKind, type ObservedCall, serverStepDurations } from './analysis.js';
 import { FireTimes } from './schedules.js';
 
 const START = Date.UTC(2025, 0, 1) / 1000;
@@ -47,6 +47,36 @@ describe('analyseWindow', () => {
     );
     expect(outcome.latenessMs).toEqual([250, 500, 1000]);
     expect(outcome.arrivalLatenessMs.map(Math.round)).toEqual([10, 500]);
+  });
+
+  it("splits the double's work of each received fire into its steps", () => {
+    const at = (seconds: number) => (START + seconds) * 1000;
+    const outcome = analyseWindow(
+      [
+        {
+          ...call('bench-0-1-1', START + 10.1),
+          receivedAt: at(10.01),
+          steps: { authorizedAt: at(10.03), ownerFoundAt: at(10.04), workflowCreatedAt: at(10.08) },
+        },
+        call('bench-1-2-1', START + 15.5),
+      ],
+      schedules,
+      window,
+    );
+    const rounded = Object.fromEntries(
+      Object.entries(outcome.serverStepsMs).map(([step, values]) => [step, values.map(Math.round)]),
+    );
+    expect(rounded).toEqual({ review: [20], ownerGet: [10], workflowCreate: [40], answer: [20] });
+  });
+
+  it('leaves out a step whose start or end the call did not reach', () => {
+    const failed = {
+      ...call('bench-0-1-1', START + 10.1),
+      receivedAt: (START + 10) * 1000,
+      steps: { authorizedAt: (START + 10.05) * 1000, ownerFoundAt: null, workflowCreatedAt: null },
+    };
+    expect(Object.keys(serverStepDurations(failed))).toEqual(['review']);
+    expect(serverStepDurations(call('bench-0-1-1', START + 10))).toEqual({});
   });
 
   it('counts a repeated or failed call apart, and a fire never called as missing', () => {

@@ -1,6 +1,7 @@
 /** From the CreateRun calls the KFP API double saw to lateness and counts over a window. */
 import type { FireTimes } from './schedules.js';
 import { runIndexOf } from './schedules.js';
+import { type Summary, summarize } from './stats.js';
 
 /** One CreateRun call, as much of it as the analysis needs. */
 export interface ObservedCall {
@@ -13,8 +14,50 @@ export interface ObservedCall {
    * controller controls, before the API server's own work (review, Workflow, store).
    */
   readonly receivedAt?: number;
+  /** When each step of the double's own work ended, epoch ms (latest path only). */
+  readonly steps?: ServerStepTimes;
   /** Whether it created a run (not de-duplicated, not failed). */
   readonly created: boolean;
+}
+
+/** When the steps of the KFP API double's `CreateRun` ended, epoch ms; `null` for one not reached. */
+export interface ServerStepTimes {
+  readonly authorizedAt: number | null;
+  readonly ownerFoundAt: number | null;
+  readonly workflowCreatedAt: number | null;
+}
+
+/** The server's own work per `CreateRun`, step by step, in its order. */
+export const SERVER_STEPS = ['review', 'ownerGet', 'workflowCreate', 'answer'] as const;
+export type ServerStep = (typeof SERVER_STEPS)[number];
+
+/**
+ * How long each step of a call took at the double, ms: the identity and SubjectAccessReview, the
+ * ScheduledWorkflow read, the Workflow create, then storing and answering; a step whose start or end
+ * is unknown is left out.
+ */
+export function serverStepDurations(call: ObservedCall): Partial<Record<ServerStep, number>> {
+  const { receivedAt, steps } = call;
+  if (receivedAt === undefined || steps === undefined) return {};
+  const marks = [receivedAt, steps.authorizedAt, steps.ownerFoundAt, steps.workflowCreatedAt, call.at];
+  const durations: Partial<Record<ServerStep, number>> = {};
+  SERVER_STEPS.forEach((step, index) => {
+    const [from, to] = [marks[index], marks[index + 1]];
+    if (from !== null && from !== undefined && to !== null && to !== undefined) durations[step] = to - from;
+  });
+  return durations;
+}
+
+/** A summary of each step of the double's work; `null` when no call had step times (embedded path). */
+export type ServerStepSummaries = Readonly<Record<ServerStep, Summary | null>>;
+
+export function serverStepSummaries(
+  stepsMs: Readonly<Record<ServerStep, readonly number[]>>,
+): ServerStepSummaries | null {
+  if (SERVER_STEPS.every((step) => stepsMs[step].length === 0)) return null;
+  return Object.fromEntries(
+    SERVER_STEPS.map((step) => [step, summarize(stepsMs[step])]),
+  ) as ServerStepSummaries;
 }
 
 /** The measured window, epoch seconds: fires due at or after `from` and before `to`. */
@@ -33,6 +76,8 @@ export interface WindowOutcome {
   readonly latenessMs: number[];
   /** Arrival time minus due time, ms, one per received fire whose arrival is known. */
   readonly arrivalLatenessMs: number[];
+  /** Each step of the double's work, ms, one per received fire whose step times are known. */
+  readonly serverStepsMs: Readonly<Record<ServerStep, number[]>>;
   /** Calls for a name already created (the double de-duplicated them) or that failed. */
   readonly repeatedOrFailed: number;
   /** CreateRun calls answered inside the window, whatever they were due for. */
@@ -58,6 +103,12 @@ export function analyseWindow(
 ): WindowOutcome {
   const latenessMs: number[] = [];
   const arrivalLatenessMs: number[] = [];
+  const serverStepsMs: Record<ServerStep, number[]> = {
+    review: [],
+    ownerGet: [],
+    workflowCreate: [],
+    answer: [],
+  };
   const seen = new Set<string>();
   let repeatedOrFailed = 0;
   let answeredInWindow = 0;
@@ -75,6 +126,9 @@ export function analyseWindow(
     seen.add(call.displayName);
     latenessMs.push(call.at - due * 1000);
     if (call.receivedAt !== undefined) arrivalLatenessMs.push(call.receivedAt - due * 1000);
+    for (const [step, ms] of Object.entries(serverStepDurations(call)) as [ServerStep, number][]) {
+      serverStepsMs[step].push(ms);
+    }
   }
   let expected = 0;
   for (const schedule of schedules.values()) expected += schedule.countIn(window.fromEpoch, window.toEpoch);
@@ -83,6 +137,7 @@ export function analyseWindow(
     received: latenessMs.length,
     latenessMs,
     arrivalLatenessMs,
+    serverStepsMs,
     repeatedOrFailed,
     answeredInWindow,
   };

@@ -9,7 +9,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_WORKERS } from '@swf/controller/controller';
 import { freePorts } from '@swf/testkit';
-import { analyseWindow, countByKind, type WindowOutcome } from './analysis.js';
+import {
+  analyseWindow,
+  countByKind,
+  type ServerStepSummaries,
+  serverStepSummaries,
+  type WindowOutcome,
+} from './analysis.js';
 import type { EndToEndArgs } from './args.js';
 import { type BenchCluster, CONTROLLER_IDENTITY, startBenchCluster } from './cluster.js';
 import { readControllerLog } from './controller-log.js';
@@ -120,6 +126,8 @@ export interface SteadyMeasures extends CpuUse {
   readonly arrivalLatenessMs?: Summary | null;
   /** The double's SubjectAccessReview round trips during the window, ms (inside the lateness). */
   readonly reviewMs: Summary | null;
+  /** Latest path: each step of the double's own work per received fire, ms. */
+  readonly serverStepsMs?: ServerStepSummaries | null;
   /** How late timers ran in the benchmark process during the window, ms: the machine's noise. */
   readonly timerLagMs: Summary | null;
   /**
@@ -151,6 +159,8 @@ export interface BurstMeasures extends CpuUse {
   readonly arrivalLatenessMs?: Summary | null;
   /** The double's SubjectAccessReview round trips, ms (latest path; inside the lateness). */
   readonly reviewMs: Summary | null;
+  /** Latest path: each step of the double's own work per received fire, ms. */
+  readonly serverStepsMs?: ServerStepSummaries | null;
   readonly timerLagMs: Summary | null;
   readonly controllerMeansMs: ControllerMeans;
   /** Seconds from the counters' first read (just before the second) to their last (once quiet). */
@@ -486,6 +496,7 @@ async function measureSteady(context: Context): Promise<Measured> {
       latenessMs: summarize(outcome.latenessMs),
       arrivalLatenessMs: summarize(outcome.arrivalLatenessMs),
       reviewMs,
+      serverStepsMs: serverStepSummaries(outcome.serverStepsMs),
       timerLagMs,
       controllerMeansMs: controllerMeans(before, after),
       createRunPerSecond: outcome.answeredInWindow / args.seconds,
@@ -537,6 +548,7 @@ async function measureBurst(context: Context): Promise<Measured> {
       latenessMs: lateness,
       arrivalLatenessMs: summarize(outcome.arrivalLatenessMs),
       reviewMs: args.path === 'latest' ? reviewMs : null,
+      serverStepsMs: serverStepSummaries(outcome.serverStepsMs),
       timerLagMs,
       controllerMeansMs: controllerMeans(before, after),
       measuredSeconds: (after.at - before.at) / 1000,

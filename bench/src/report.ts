@@ -1,4 +1,5 @@
 /** Tables and target checks of the benchmarks' results. */
+import { SERVER_STEPS, type ServerStep, type ServerStepSummaries } from './analysis.js';
 import type { RunPath, Scenario } from './args.js';
 import type { CronBenchResult } from './cron-bench.js';
 import type {
@@ -176,6 +177,7 @@ function steadyRows(result: SteadyResult): [string, string][] {
     ['lateness p50 / p99 / max', latenessText(steady.latenessMs)],
     arrivalRow(steady.arrivalLatenessMs),
     ['  of which SubjectAccessReview p50 / p99', reviewText(steady.reviewMs, settings)],
+    serverStepsRow(steady.serverStepsMs),
     ['timer lag in the benchmark process p50 / p99', timerLagText(steady.timerLagMs)],
     meansRow(steady.controllerMeansMs),
     [
@@ -222,6 +224,7 @@ function burstRows(result: BurstResult): [string, string][] {
     ['lateness p50 / p99 / max', latenessText(burst.latenessMs)],
     arrivalRow(burst.arrivalLatenessMs),
     ['  of which SubjectAccessReview p50 / p99', reviewText(burst.reviewMs, settings)],
+    serverStepsRow(burst.serverStepsMs),
     ['timer lag in the benchmark process p50 / p99', timerLagText(burst.timerLagMs)],
     meansRow(burst.controllerMeansMs),
     [
@@ -341,6 +344,24 @@ function arrivalRow(arrival: Summary | null | undefined): [string, string] {
     '  until the CreateRun reached the API server p50 / p99 / max',
     arrival ? latenessText(arrival) : 'n/a',
   ];
+}
+
+const STEP_NAMES: Readonly<Record<ServerStep, string>> = {
+  review: 'identity and review',
+  ownerGet: 'ScheduledWorkflow get',
+  workflowCreate: 'Workflow create',
+  answer: 'store and answer',
+};
+
+/** The double's work per run, step by step, p50 / p99 (absent in older results and on the embedded path). */
+function serverStepsRow(steps: ServerStepSummaries | null | undefined): [string, string] {
+  const text = steps
+    ? SERVER_STEPS.map((step) => {
+        const summary = steps[step];
+        return `${STEP_NAMES[step]} ${summary ? `${summary.p50.toFixed(0)} / ${summary.p99.toFixed(0)}` : 'n/a'}`;
+      }).join(', ')
+    : 'n/a';
+  return ["  the API server's steps p50 / p99 ms", text];
 }
 
 /** The writes the API server's watches saw, next to the controller's own count (absent in older results). */

@@ -36,6 +36,7 @@ export async function observeRuns(path: RunPath, cluster: BenchCluster): Promise
           displayName: call.request.run?.displayName ?? '',
           at: call.at,
           receivedAt: call.receivedAt,
+          steps: call.steps,
           created: call.outcome === 'created',
         })),
       source: "the KFP API double's answer to CreateRun",

@@ -33,6 +33,7 @@ export {
   KfpApiDouble,
   type KfpApiDoubleOptions,
   KfpDoubleConfigError,
+  type CallSteps,
   type RecordedCall,
   type RecordedExperimentCall,
   SERVICE_UNAVAILABLE,

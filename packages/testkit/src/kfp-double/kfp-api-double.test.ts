@@ -125,6 +125,7 @@ describe('KfpApiDouble over gRPC', () => {
         outcome: 'created',
         workflow: null,
         receivedAt: NOW_MS,
+        steps: { authorizedAt: NOW_MS, ownerFoundAt: null, workflowCreatedAt: null },
         at: NOW_MS,
       },
     ]);
@@ -279,6 +280,33 @@ describe('KfpApiDouble over gRPC', () => {
         null,
       ]);
       expect(double.runs()).toHaveLength(1);
+    });
+
+    it('records when each step of its work ended, in order', async () => {
+      await double.close();
+      let clock = NOW_MS;
+      await startDouble({ cluster, pipelines: { 'pipe-1': 'hello-world' }, now: () => clock++ });
+
+      await createRun(ALICE);
+
+      const [call] = double.calls;
+      const { authorizedAt, ownerFoundAt, workflowCreatedAt } = call?.steps ?? {};
+      const marks = [call?.receivedAt, authorizedAt, ownerFoundAt, workflowCreatedAt, call?.at];
+      expect(marks.every((mark) => typeof mark === 'number')).toBe(true);
+      expect([...(marks as number[])].sort((a, b) => a - b)).toEqual(marks);
+      expect(new Set(marks).size).toBe(marks.length);
+    });
+
+    it('records no Workflow step for a call whose ScheduledWorkflow is unknown', async () => {
+      cluster.scheduledWorkflows.delete('team-a/nightly');
+
+      await createRun(ALICE).catch(() => undefined);
+
+      expect(double.calls[0]?.steps).toEqual({
+        authorizedAt: expect.any(Number),
+        ownerFoundAt: null,
+        workflowCreatedAt: null,
+      });
     });
 
     it("owns the Workflow by the recurring run's ScheduledWorkflow even when it is in another namespace", async () => {

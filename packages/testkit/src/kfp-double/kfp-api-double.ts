@@ -131,8 +131,23 @@ export interface RecordedCall {
   readonly workflow: string | null;
   /** When the call arrived, epoch milliseconds: what the caller controls of its lateness. */
   readonly receivedAt: number;
+  /**
+   * When each step of the server's own work ended, epoch milliseconds, for the steps the call got
+   * through: where the time between {@link receivedAt} and {@link at} went.
+   */
+  readonly steps: CallSteps;
   /** When the call ended, epoch milliseconds. */
   readonly at: number;
+}
+
+/** When the steps of a `CreateRun` ended, epoch milliseconds; `null` for a step not reached. */
+export interface CallSteps {
+  /** The caller's identity was established and its SubjectAccessReview answered (multi-user mode). */
+  readonly authorizedAt: number | null;
+  /** The recurring run's ScheduledWorkflow was read (KFP: the job table, then a get). */
+  readonly ownerFoundAt: number | null;
+  /** The kube-apiserver answered the Workflow create. */
+  readonly workflowCreatedAt: number | null;
 }
 
 /** One `ExperimentService.GetExperiment` call as the double saw it; metadata values are not kept. */
@@ -188,6 +203,16 @@ interface CallProgress {
   workflow: string | null;
   /** When the call arrived, epoch milliseconds. */
   readonly receivedAt: number;
+  steps: { -readonly [K in keyof CallSteps]: CallSteps[K] };
+}
+
+function callProgress(receivedAt: number): CallProgress {
+  return {
+    identity: null,
+    workflow: null,
+    receivedAt,
+    steps: { authorizedAt: null, ownerFoundAt: null, workflowCreatedAt: null },
+  };
 }
 
 /**
@@ -318,7 +343,7 @@ export class KfpApiDouble {
     call: ServerUnaryCall<CreateRunRequest, Run>,
     callback: sendUnaryData<Run>,
   ): void => {
-    const progress: CallProgress = { identity: null, workflow: null, receivedAt: this.#settings.now() };
+    const progress = callProgress(this.#settings.now());
     this.#createRun(call, progress).then(
       ({ run, outcome }) => {
         this.#record(call, progress, outcome);
@@ -355,6 +380,7 @@ export class KfpApiDouble {
       await authorize(identity, { namespace, verb: 'create', on: RUNS_RESOURCE }, settings.reviewer).catch(
         inCreateRunAccess(namespace),
       );
+      progress.steps.authorizedAt = settings.now();
     }
     // KFP's guard against duplicates is a look-up, then the Workflow, then the insert, with nothing
     // holding them together: calls in flight at once all pass the look-up and each creates a
@@ -364,7 +390,8 @@ export class KfpApiDouble {
     if (stored) return { run: Run.fromPartial(stored), outcome: 'deduplicated' };
     const run = this.#newRun(request);
     if (settings.cluster) {
-      progress.workflow = await this.#createWorkflow(settings.cluster, run, namespace);
+      progress.workflow = await this.#createWorkflow(settings.cluster, run, namespace, progress);
+      progress.steps.workflowCreatedAt = settings.now();
     }
     if (this.#answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#answerDelayMs));
     const kept = this.#store(run);
@@ -375,7 +402,7 @@ export class KfpApiDouble {
     call: ServerUnaryCall<GetExperimentRequest, Experiment>,
     callback: sendUnaryData<Experiment>,
   ): void => {
-    const progress: CallProgress = { identity: null, workflow: null, receivedAt: this.#settings.now() };
+    const progress = callProgress(this.#settings.now());
     const record = (outcome: RecordedExperimentCall['outcome']) => {
       this.#experimentCalls.push({
         method: 'GetExperiment',
@@ -448,10 +475,16 @@ export class KfpApiDouble {
   }
 
   /** KFP's Workflow creation in ResourceManager.CreateRun, checks in its order; returns the generated name. */
-  async #createWorkflow(cluster: RunCluster, run: Run, namespace: string): Promise<string> {
+  async #createWorkflow(
+    cluster: RunCluster,
+    run: Run,
+    namespace: string,
+    progress: CallProgress,
+  ): Promise<string> {
     const pipelineName = this.#pipelineNameOf(run);
     if (namespace === '') throw emptyWorkflowNamespace();
     const owner = run.recurringRunId === '' ? null : await this.#scheduledWorkflowOf(cluster, run);
+    if (owner !== null) progress.steps.ownerFoundAt = this.#settings.now();
     const workflow = runWorkflow({
       runId: run.runId,
       displayName: run.displayName,
@@ -591,6 +624,7 @@ export class KfpApiDouble {
       outcome,
       workflow: progress.workflow,
       receivedAt: progress.receivedAt,
+      steps: { ...progress.steps },
       at: this.#settings.now(),
     });
     for (const waiter of [...this.#waiters]) waiter();
