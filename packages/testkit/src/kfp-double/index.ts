@@ -29,11 +29,11 @@ export type { ExperimentFixture } from './experiments.js';
 export {
   type CallFailure,
   type CallOutcome,
+  type CallSteps,
   DEFAULT_PIPELINE_RUNNER_SERVICE_ACCOUNT,
   KfpApiDouble,
   type KfpApiDoubleOptions,
   KfpDoubleConfigError,
-  type CallSteps,
   type RecordedCall,
   type RecordedExperimentCall,
   SERVICE_UNAVAILABLE,
