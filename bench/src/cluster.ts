@@ -15,20 +15,14 @@ import {
 } from '@kubernetes/client-node';
 import { layerObjects, synthBase, synthMultiUser } from '@swf/manifests';
 import {
-  type AccessDecision,
-  type AccessRequest,
-  type AccessReviewer,
   ArgoStandIn,
   type ControlPlane,
   installKfpApiServerIdentity,
-  KfpApiDouble,
-  KubeAccessReviewer,
-  KubeRunCluster,
   SERVICE_ACCOUNT_ISSUER,
   startControlPlane,
-  type TokenReviewResult,
 } from '@swf/testkit';
 import { KeepAliveKubeConfig } from './keep-alive-kubeconfig.js';
+import { KfpDoubleProcess } from './kfp-double-process.js';
 import { type Placement, team } from './population.js';
 
 /** Namespace the controller runs in, as the multi-user manifests install it. */
@@ -75,9 +69,11 @@ export interface BenchCluster {
   readonly admin: KubeConfig;
   /** Path of a kubeconfig holding the controller's service-account token (not admin). */
   readonly controllerKubeconfig: string;
-  readonly kfp: KfpApiDouble;
-  /** How long each SubjectAccessReview the double made took (part of every CreateRun it answers). */
-  readonly reviews: TimedReviewer;
+  /**
+   * The KFP API double, in its own process as the KFP API server is; its `reviewsMs` are how long
+   * each SubjectAccessReview it made took (part of every CreateRun it answers).
+   */
+  readonly kfp: KfpDoubleProcess;
   /**
    * Finishes each Workflow {@link WORKFLOW_RUN_SECONDS} after its creation; null when asked not
    * to (the idle scenario keeps its blocked resources' runs active).
@@ -121,11 +117,10 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       namespace: CONTROLLER_NAMESPACE,
       token: { expirationSeconds: TOKEN_SECONDS },
     });
-    const reviews = new TimedReviewer(new KubeAccessReviewer(admin));
-    const kfp = await KfpApiDouble.start({
-      reviewer: reviews,
+    const kfp = await KfpDoubleProcess.start({
+      reviewerKubeconfig: admin.exportConfig(),
+      runClusterKubeconfig: apiServer.kubeConfig.exportConfig(),
       experiments: Object.fromEntries(teams.map((t) => [t.experimentId, t.namespace])),
-      cluster: new KubeRunCluster(KeepAliveKubeConfig.from(apiServer.kubeConfig)),
     });
     const argo = options.finishWorkflows
       ? ArgoStandIn.start(admin, { runMs: WORKFLOW_RUN_SECONDS * 1000 })
@@ -135,7 +130,6 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       admin,
       controllerKubeconfig,
       kfp,
-      reviews,
       argo,
       teams,
       async stop() {
@@ -147,30 +141,6 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   } catch (error) {
     await plane.stop();
     throw error;
-  }
-}
-
-/** An access reviewer that times the SubjectAccessReviews it passes on. */
-export class TimedReviewer implements AccessReviewer {
-  readonly #inner: AccessReviewer;
-  /** Milliseconds each SubjectAccessReview took, in the order they ended. */
-  readonly durationsMs: number[] = [];
-
-  constructor(inner: AccessReviewer) {
-    this.#inner = inner;
-  }
-
-  tokenReview(token: string, audiences: readonly string[]): Promise<TokenReviewResult> {
-    return this.#inner.tokenReview(token, audiences);
-  }
-
-  async subjectAccessReview(request: AccessRequest): Promise<AccessDecision> {
-    const started = performance.now();
-    try {
-      return await this.#inner.subjectAccessReview(request);
-    } finally {
-      this.durationsMs.push(performance.now() - started);
-    }
   }
 }
 

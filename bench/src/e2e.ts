@@ -472,12 +472,12 @@ async function measureSteady(context: Context): Promise<Measured> {
   context.say(`first pass done; measuring ${iso(windowFrom)} .. ${iso(windowTo)}`);
   await sleepUntil(windowFrom * 1000);
   const before = await snapshot(context);
-  const reviewsBefore = cluster.reviews.durationsMs.length;
+  const reviewsBefore = cluster.kfp.reviewsMs.length;
   const probe = startTimerProbe();
   await sleepUntil(windowTo * 1000);
   const after = await snapshot(context);
   const timerLagMs = probe.stop();
-  const reviewMs = summarize(cluster.reviews.durationsMs.slice(reviewsBefore));
+  const reviewMs = summarize(cluster.kfp.reviewsMs.slice(reviewsBefore));
   const window = { fromEpoch: windowFrom, toEpoch: windowTo };
   const outcome = await waitForFires(
     () => analyseWindow(runs.observed(), population.schedules, window),
@@ -521,7 +521,7 @@ async function measureBurst(context: Context): Promise<Measured> {
   context.say(`first pass done; ${args.n} runs due at ${iso(due)}`);
   await sleepUntil(due * 1000 - BURST_LEAD_MS);
   const before = await snapshot(context);
-  const reviewsBefore = cluster.reviews.durationsMs.length;
+  const reviewsBefore = cluster.kfp.reviewsMs.length;
   const probe = startTimerProbe();
   const window = { fromEpoch: due, toEpoch: due + 1 };
   const outcome = await waitForFires(
@@ -529,7 +529,7 @@ async function measureBurst(context: Context): Promise<Measured> {
     (due + args.seconds) * 1000,
   );
   context.say(`${outcome.received} of ${outcome.expected} runs made; waiting for the controller to go quiet`);
-  const reviewMs = summarize(cluster.reviews.durationsMs.slice(reviewsBefore));
+  const reviewMs = summarize(cluster.kfp.reviewsMs.slice(reviewsBefore));
   const quietBy = Date.now() + Math.max(60_000, Math.ceil((3 * args.n) / args.qps) * 1000);
   const quiet = await waitForQuiet(context, outcome.received, quietBy);
   const after = await snapshot(context);
@@ -743,7 +743,7 @@ function cpuUse(before: Snapshot, after: Snapshot): CpuUse {
 }
 
 async function snapshot(
-  context: Pick<Context, 'controller' | 'metricsPort' | 'upstream' | 'writeWatch' | 'runs'>,
+  context: Pick<Context, 'controller' | 'metricsPort' | 'upstream' | 'writeWatch' | 'runs' | 'cluster'>,
 ): Promise<Snapshot> {
   const { controller } = context;
   const watched = context.writeWatch.counts();
@@ -752,7 +752,10 @@ async function snapshot(
     scrape(context.metricsPort),
     controller.usage(),
     machineCpuTicks(),
-    processTreeCpuSeconds(process.pid, { [controller.pid]: 'controller' }),
+    processTreeCpuSeconds(process.pid, {
+      [controller.pid]: 'controller',
+      [context.cluster.kfp.pid]: 'kfp-api-double',
+    }),
   ]);
   const own = process.cpuUsage();
   tree.bench = (own.user + own.system) / 1e6;

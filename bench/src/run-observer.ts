@@ -31,14 +31,7 @@ export interface RunObserver {
 export async function observeRuns(path: RunPath, cluster: BenchCluster): Promise<RunObserver> {
   if (path === 'latest') {
     return {
-      observed: () =>
-        cluster.kfp.calls.map((call) => ({
-          displayName: call.request.run?.displayName ?? '',
-          at: call.at,
-          receivedAt: call.receivedAt,
-          steps: call.steps,
-          created: call.outcome === 'created',
-        })),
+      observed: () => [...cluster.kfp.calls],
       source: "the KFP API double's answer to CreateRun",
       watch: null,
       stop: () => {},

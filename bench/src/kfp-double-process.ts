@@ -1,0 +1,110 @@
+/**
+ * The KFP API double in a process of its own, as the KFP API server is one. In the benchmark's own
+ * process its gRPC answers and Kubernetes calls would wait behind the benchmark's watches, the
+ * stand-in for Argo and the bookkeeping, all in one event loop, and the end-to-end lateness would
+ * carry that wait, which no cluster has.
+ *
+ * The parent side is {@link KfpDoubleProcess}; the child runs `kfp-double-main.js`. They speak over
+ * the IPC channel of `fork`: the parent sends one {@link DoubleConfig}, the child answers
+ * `{ ready: port }` and then streams what the double saw, as {@link DoubleReport}s.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ObservedCall } from './analysis.js';
+
+/** What the child needs to start the double. */
+export interface DoubleConfig {
+  /** Kubeconfig (YAML) allowed to create TokenReviews and SubjectAccessReviews. */
+  readonly reviewerKubeconfig: string;
+  /** Kubeconfig (YAML) of the KFP API server's own identity, for the Workflows it creates. */
+  readonly runClusterKubeconfig: string;
+  /** Experiment ID to namespace. */
+  readonly experiments: Readonly<Record<string, string>>;
+}
+
+/** What the child sends after `ready`: the calls answered and the reviews made since its last report. */
+export interface DoubleReport {
+  readonly calls: readonly ObservedCall[];
+  /** SubjectAccessReview round trips, ms. */
+  readonly reviewsMs: readonly number[];
+}
+
+/** How often the child sends what it saw. Times are taken in the child; this only delays the reading. */
+export const REPORT_INTERVAL_MS = 50;
+
+const CHILD_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'kfp-double-main.js');
+const START_TIMEOUT_MS = 30_000;
+
+/** A KFP API double running in a child process, and what it has reported so far. */
+export class KfpDoubleProcess {
+  /** Every call the double answered so far, in the order reported. */
+  readonly calls: ObservedCall[] = [];
+  /** How long each SubjectAccessReview took, ms, in the order reported. */
+  readonly reviewsMs: number[] = [];
+  readonly #child: ChildProcess;
+  #port = 0;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+  }
+
+  /**
+   * Forks the double and waits until it listens.
+   *
+   * @throws Error when the child exits, fails or says nothing within 30 s before it listens.
+   */
+  static async start(config: DoubleConfig): Promise<KfpDoubleProcess> {
+    // The benchmark's own NODE_OPTIONS (e.g. jest's) are not the double's business.
+    const child = fork(CHILD_SCRIPT, [], {
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    const double = new KfpDoubleProcess(child);
+    double.#port = await new Promise<number>((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new Error(`KFP API double process: ${why}`));
+      };
+      const timer = setTimeout(() => fail(`not listening after ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+      child.once('error', (error) => fail(error.message));
+      child.once('exit', (code, signal) => fail(`exited (${signal ?? code}) before listening`));
+      child.on('message', (message: { ready?: number } & Partial<DoubleReport>) => {
+        if (message.ready !== undefined) {
+          clearTimeout(timer);
+          child.removeAllListeners('exit');
+          child.removeAllListeners('error');
+          resolve(message.ready);
+          return;
+        }
+        double.calls.push(...(message.calls ?? []));
+        double.reviewsMs.push(...(message.reviewsMs ?? []));
+      });
+      child.send(config);
+    });
+    return double;
+  }
+
+  /** The port the double listens on, on 127.0.0.1. */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The child's process id. */
+  get pid(): number {
+    return this.#child.pid ?? 0;
+  }
+
+  /** Stops the double and waits for its process to end (SIGKILL after 10 s). */
+  async close(): Promise<void> {
+    const child = this.#child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.disconnect();
+    await exited;
+    clearTimeout(kill);
+  }
+}
