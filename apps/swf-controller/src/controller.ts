@@ -5,6 +5,7 @@ import type { CacheEvents } from './kube/informer-caches.js';
 import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
 import { countOverdue } from './overdue-schedules.js';
+import { PacedResync } from './queue/paced-resync.js';
 import { WorkQueue } from './queue/work-queue.js';
 import type { Caches, ObjectKey, Reconciler } from './reconcile.js';
 
@@ -39,7 +40,7 @@ export interface ControllerDeps {
  * The loop: cache events become keys in a work queue; workers reconcile them. Event handlers only
  * enqueue `namespace/name`; workers start after the caches have synced; a success forgets the
  * key's backoff and requeues it at its next fire time; an error retries with per-key backoff. The
- * resync re-enqueues every key as a safety net.
+ * resync re-enqueues every key once per interval as a safety net, spread over the interval.
  *
  * A key that failed waits its backoff whatever arrives (its own failure write, Workflow events,
  * the resync); only a change of its spec reconciles it earlier. `generation` cannot tell a spec
@@ -103,10 +104,13 @@ export class Controller implements CacheEvents {
     this.#running = true;
     metrics.leader.set(1);
     metrics.countOverdueFrom(() => countOverdue(caches, Math.floor(this.#now() / 1000)));
-    const resync = setInterval(() => {
-      for (const key of caches.keys()) this.queue.addResync(key);
-      this.#updateQueueSize();
-    }, this.#deps.resyncIntervalMs);
+    const resync = new PacedResync({
+      intervalMs: this.#deps.resyncIntervalMs,
+      keys: () => caches.keys(),
+      add: (key) => this.queue.addResync(key),
+      onSlice: () => this.#updateQueueSize(),
+    });
+    resync.start(this.#now(), this.#now);
     const workers = Array.from({ length: this.#deps.workers ?? DEFAULT_WORKERS }, () =>
       this.#work(caches, reconciler, signal),
     );
@@ -115,7 +119,7 @@ export class Controller implements CacheEvents {
       signal.addEventListener('abort', () => resolve(), { once: true });
     });
     log.info('shutting down: stopping informers, draining workers');
-    clearInterval(resync);
+    resync.stop();
     this.queue.shutDown();
     await caches.stop();
     await Promise.all(workers);
