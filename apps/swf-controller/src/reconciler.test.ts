@@ -89,6 +89,8 @@ function harness(
     workflows: [] as ArgoWorkflow[],
     /** Experiment ID to namespace, as the KFP API server answers GetExperiment. */
     experiments: { e: 'team' } as Record<string, string>,
+    /** The experiment IDs GetExperiment was asked for, in order. */
+    experimentReads: [] as string[],
     now: nowMs,
     budget: options.budget ?? true,
   };
@@ -157,6 +159,7 @@ function harness(
     experiments: new ExperimentNamespaces(
       {
         async getExperiment(experimentId) {
+          state.experimentReads.push(experimentId);
           const namespace = state.experiments[experimentId];
           if (namespace === undefined)
             throw Object.assign(new Error('not found'), { code: status.NOT_FOUND });
@@ -239,6 +242,27 @@ describe('ScheduledWorkflowReconciler', () => {
     state.cached = state.stored;
     await reconcile();
     expect(state.replaced).toHaveLength(1);
+  });
+
+  it('reads the experiment while the resource waits for its first fire, so the fire waits for no read', async () => {
+    const { state, reconcile } = harness(swf(), Date.parse('2026-03-01T09:40:00Z'));
+    await reconcile();
+    expect(state.runs).toEqual([]);
+    expect(state.experimentReads).toEqual(['e']);
+    state.cached = state.stored;
+    state.now = T0;
+    await reconcile();
+    expect(state.runs).toHaveLength(1);
+    expect(state.experimentReads).toEqual(['e']);
+  });
+
+  it('reads no experiment ahead for an embedded spec or a disabled resource', async () => {
+    const early = Date.parse('2026-03-01T09:40:00Z');
+    const embedded = harness(swf({ workflow: { spec: { entrypoint: 'main', templates: [] } } }), early);
+    await embedded.reconcile();
+    const disabled = harness(swf({ enabled: false }), early);
+    await disabled.reconcile();
+    expect([...embedded.state.experimentReads, ...disabled.state.experimentReads]).toEqual([]);
   });
 
   it('adopts a Workflow that already exists under the next name instead of making a second', async () => {

@@ -184,6 +184,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       // More late ticks than one decision skips: the next pass skips on from the last one.
       if (skips?.ticks.more) return { requeueAtMs: nowMs };
       const wait = swf.spec.enabled === true && scheduledEpoch !== null && scheduledEpoch > nowEpoch;
+      if (wait && !embedsSpec(swf)) this.#deps.experiments.prefetch(swf);
       return { requeueAtMs: wait ? scheduledEpoch * 1000 : null };
     }
 

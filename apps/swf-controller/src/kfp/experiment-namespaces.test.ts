@@ -125,6 +125,41 @@ describe('ExperimentNamespaces', () => {
     expect(reader.reads).toEqual(['exp-a', 'exp-a']);
   });
 
+  it('prefetches a namespace so that the check reads nothing more', async () => {
+    const reader = new TableReader(TABLE);
+    const guard = new ExperimentNamespaces(reader, { allowCrossNamespace: false });
+    guard.prefetch(swf('team-a', 'exp-a'));
+    guard.prefetch(swf('team-a', 'exp-a'));
+    expect(reader.reads).toEqual(['exp-a']);
+    await guard.check(swf('team-a', 'exp-a'));
+    expect(reader.reads).toEqual(['exp-a']);
+  });
+
+  it('drops a failed prefetch without a rejection left over, and the check reads again', async () => {
+    const reader = new TableReader(TABLE);
+    reader.failures.push(grpcError(status.UNAVAILABLE, 'connection refused'));
+    const guard = new ExperimentNamespaces(reader, { allowCrossNamespace: false });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      guard.prefetch(swf('team-a', 'exp-a'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await guard.check(swf('team-a', 'exp-a'));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(reader.reads).toEqual(['exp-a', 'exp-a']);
+  });
+
+  it('prefetches nothing when turned off or when no experiment is named', () => {
+    const reader = new TableReader(TABLE);
+    new ExperimentNamespaces(reader, { allowCrossNamespace: true }).prefetch(swf('team-a', 'exp-a'));
+    new ExperimentNamespaces(reader, { allowCrossNamespace: false }).prefetch(swf('team-a'));
+    expect(reader.reads).toEqual([]);
+  });
+
   it('reports an experiment the API server does not know as a spec error on spec.experimentId', async () => {
     const reader = new TableReader(TABLE);
     const guard = new ExperimentNamespaces(reader, { allowCrossNamespace: false });
