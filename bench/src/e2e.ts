@@ -16,6 +16,12 @@ import {
   serverStepSummaries,
   type WindowOutcome,
 } from './analysis.js';
+import {
+  type RequestTime,
+  requestTimesBetween,
+  requestTotals,
+  scrapeApiServer,
+} from './apiserver-requests.js';
 import type { EndToEndArgs } from './args.js';
 import { type BenchCluster, CONTROLLER_IDENTITY, startBenchCluster } from './cluster.js';
 import { readControllerLog } from './controller-log.js';
@@ -46,6 +52,8 @@ const ASSUMED_FIRST_PASS_RATE = 250;
 const GRACE_MS = 10_000;
 /** A burst's counters are read this long before its second, so nothing of it is missed. */
 const BURST_LEAD_MS = 1_000;
+/** The kube-apiserver's metrics are read this long before a window, not on its first second. */
+const API_SERVER_READ_LEAD_MS = 500;
 /** The controller is done with a burst once it has written nothing for this long. */
 const QUIET_MS = 3_000;
 /**
@@ -128,6 +136,8 @@ export interface SteadyMeasures extends CpuUse {
   readonly reviewMs: Summary | null;
   /** Latest path: each step of the double's own work per received fire, ms. */
   readonly serverStepsMs?: ServerStepSummaries | null;
+  /** The kube-apiserver's own mean time per request over the window, the most frequent kinds. */
+  readonly apiServerRequests?: readonly RequestTime[];
   /** How late timers ran in the benchmark process during the window, ms: the machine's noise. */
   readonly timerLagMs: Summary | null;
   /**
@@ -161,6 +171,8 @@ export interface BurstMeasures extends CpuUse {
   readonly reviewMs: Summary | null;
   /** Latest path: each step of the double's own work per received fire, ms. */
   readonly serverStepsMs?: ServerStepSummaries | null;
+  /** The kube-apiserver's own mean time per request over the burst, the most frequent kinds. */
+  readonly apiServerRequests?: readonly RequestTime[];
   readonly timerLagMs: Summary | null;
   readonly controllerMeansMs: ControllerMeans;
   /** Seconds from the counters' first read (just before the second) to their last (once quiet). */
@@ -470,12 +482,16 @@ async function measureSteady(context: Context): Promise<Measured> {
   const windowFrom = firstWindowStart(context.anchorEpoch, context.startup.firstPassAt ?? Date.now());
   const windowTo = windowFrom + args.seconds;
   context.say(`first pass done; measuring ${iso(windowFrom)} .. ${iso(windowTo)}`);
+  // Read ahead of the window: the kube-apiserver takes tens of ms to write out its metrics.
+  await sleepUntil(windowFrom * 1000 - API_SERVER_READ_LEAD_MS);
+  const apiBefore = requestTotals(await scrapeApiServer(cluster.admin));
   await sleepUntil(windowFrom * 1000);
   const before = await snapshot(context);
   const reviewsBefore = cluster.kfp.reviewsMs.length;
   const probe = startTimerProbe();
   await sleepUntil(windowTo * 1000);
   const after = await snapshot(context);
+  const apiAfter = requestTotals(await scrapeApiServer(cluster.admin));
   const timerLagMs = probe.stop();
   const reviewMs = summarize(cluster.kfp.reviewsMs.slice(reviewsBefore));
   const window = { fromEpoch: windowFrom, toEpoch: windowTo };
@@ -497,6 +513,7 @@ async function measureSteady(context: Context): Promise<Measured> {
       arrivalLatenessMs: summarize(outcome.arrivalLatenessMs),
       reviewMs,
       serverStepsMs: serverStepSummaries(outcome.serverStepsMs),
+      apiServerRequests: requestTimesBetween(apiBefore, apiAfter),
       timerLagMs,
       controllerMeansMs: controllerMeans(before, after),
       createRunPerSecond: outcome.answeredInWindow / args.seconds,
@@ -519,6 +536,8 @@ async function measureBurst(context: Context): Promise<Measured> {
   const due = population.burstEpoch as number;
   const firstPassAt = context.startup.firstPassAt ?? Date.now();
   context.say(`first pass done; ${args.n} runs due at ${iso(due)}`);
+  await sleepUntil(due * 1000 - BURST_LEAD_MS - API_SERVER_READ_LEAD_MS);
+  const apiBefore = requestTotals(await scrapeApiServer(cluster.admin));
   await sleepUntil(due * 1000 - BURST_LEAD_MS);
   const before = await snapshot(context);
   const reviewsBefore = cluster.kfp.reviewsMs.length;
@@ -530,6 +549,7 @@ async function measureBurst(context: Context): Promise<Measured> {
   );
   context.say(`${outcome.received} of ${outcome.expected} runs made; waiting for the controller to go quiet`);
   const reviewMs = summarize(cluster.kfp.reviewsMs.slice(reviewsBefore));
+  const apiAfter = requestTotals(await scrapeApiServer(cluster.admin));
   const quietBy = Date.now() + Math.max(60_000, Math.ceil((3 * args.n) / args.qps) * 1000);
   const quiet = await waitForQuiet(context, outcome.received, quietBy);
   const after = await snapshot(context);
@@ -549,6 +569,7 @@ async function measureBurst(context: Context): Promise<Measured> {
       arrivalLatenessMs: summarize(outcome.arrivalLatenessMs),
       reviewMs: args.path === 'latest' ? reviewMs : null,
       serverStepsMs: serverStepSummaries(outcome.serverStepsMs),
+      apiServerRequests: requestTimesBetween(apiBefore, apiAfter),
       timerLagMs,
       controllerMeansMs: controllerMeans(before, after),
       measuredSeconds: (after.at - before.at) / 1000,

@@ -1,5 +1,6 @@
 /** Tables and target checks of the benchmarks' results. */
 import { SERVER_STEPS, type ServerStep, type ServerStepSummaries } from './analysis.js';
+import type { RequestTime } from './apiserver-requests.js';
 import type { RunPath, Scenario } from './args.js';
 import type { CronBenchResult } from './cron-bench.js';
 import type {
@@ -178,6 +179,7 @@ function steadyRows(result: SteadyResult): [string, string][] {
     arrivalRow(steady.arrivalLatenessMs),
     ['  of which SubjectAccessReview p50 / p99', reviewText(steady.reviewMs, settings)],
     serverStepsRow(steady.serverStepsMs),
+    apiServerRow(steady.apiServerRequests),
     ['timer lag in the benchmark process p50 / p99', timerLagText(steady.timerLagMs)],
     meansRow(steady.controllerMeansMs),
     [
@@ -225,6 +227,7 @@ function burstRows(result: BurstResult): [string, string][] {
     arrivalRow(burst.arrivalLatenessMs),
     ['  of which SubjectAccessReview p50 / p99', reviewText(burst.reviewMs, settings)],
     serverStepsRow(burst.serverStepsMs),
+    apiServerRow(burst.apiServerRequests),
     ['timer lag in the benchmark process p50 / p99', timerLagText(burst.timerLagMs)],
     meansRow(burst.controllerMeansMs),
     [
@@ -362,6 +365,14 @@ function serverStepsRow(steps: ServerStepSummaries | null | undefined): [string,
       }).join(', ')
     : 'n/a';
   return ["  the API server's steps p50 / p99 ms", text];
+}
+
+/** The kube-apiserver's own mean time per kind of request (absent in older results). */
+function apiServerRow(requests: readonly RequestTime[] | undefined): [string, string] {
+  const text = requests
+    ? requests.map((r) => `${r.request} ${r.meanMs.toFixed(1)} ms (${r.count})`).join(', ')
+    : 'n/a';
+  return ['kube-apiserver, its own mean time per request (count)', text];
 }
 
 /** The writes the API server's watches saw, next to the controller's own count (absent in older results). */
