@@ -483,7 +483,7 @@ export class KfpApiDouble {
   ): Promise<string> {
     const pipelineName = this.#pipelineNameOf(run);
     if (namespace === '') throw emptyWorkflowNamespace();
-    const owner = run.recurringRunId === '' ? null : await this.#scheduledWorkflowOf(cluster, run);
+    const owner = run.recurringRunId === '' ? null : await this.#scheduledWorkflowOf(cluster, run, namespace);
     if (owner !== null) progress.steps.ownerFoundAt = this.#settings.now();
     const workflow = runWorkflow({
       runId: run.runId,
@@ -507,15 +507,20 @@ export class KfpApiDouble {
    * The ScheduledWorkflow of a recurring run. KFP reads the job table by `recurring_run_id` for the
    * namespace and name, then gets the object; the double reads the name from the display name,
    * finds the object of that uid under that name in any namespace (a job's namespace is the
-   * recurring run's, which need not be the run's experiment's), and counts none as a recurring run
-   * the table does not hold.
+   * recurring run's, which need not be the run's experiment's, but is in multi-user mode: it looks
+   * in `namespace`, the experiment's, first), and counts none as a recurring run the table does
+   * not hold.
    */
-  async #scheduledWorkflowOf(cluster: RunCluster, run: Run): Promise<ScheduledWorkflowObject> {
+  async #scheduledWorkflowOf(
+    cluster: RunCluster,
+    run: Run,
+    namespace: string,
+  ): Promise<ScheduledWorkflowObject> {
     const name = scheduledWorkflowNameOf(run.displayName);
     const swf =
       name === null
         ? null
-        : await cluster.findScheduledWorkflow(name, run.recurringRunId).catch(() => {
+        : await cluster.findScheduledWorkflow(name, run.recurringRunId, namespace).catch(() => {
             throw internalServerError(
               'Failed to create a run due to invalid name',
               invalidInput(`ScheduledWorkflow doesn't exist: ${name}`).message,
