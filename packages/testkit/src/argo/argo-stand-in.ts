@@ -51,7 +51,6 @@ interface ListedWorkflow {
  * kube-apiserver only delays it, and Workflows it finished drop out of what it lists.
  */
 export class ArgoStandIn {
-  readonly #kubeConfig: KubeConfig;
   readonly #options: ResolvedOptions;
   #stopped = false;
   readonly #wake = new AbortController();
@@ -60,7 +59,6 @@ export class ArgoStandIn {
   readonly #api: CustomObjectsApi;
 
   private constructor(kubeConfig: KubeConfig, options: ResolvedOptions) {
-    this.#kubeConfig = kubeConfig;
     this.#options = options;
     this.#api = kubeConfig.makeApiClient(CustomObjectsApi);
     this.#loop = this.#run();
@@ -103,12 +101,8 @@ export class ArgoStandIn {
       const createdAt = Date.parse(metadata.creationTimestamp ?? '');
       if (this.#stopped || Number.isNaN(createdAt) || createdAt + this.#options.runMs > now) continue;
       try {
-        await markWorkflowSucceeded(
-          this.#kubeConfig,
-          metadata.namespace ?? '',
-          metadata.name ?? '',
-          new Date(now),
-        );
+        // Through the one client: one made per patch would open a connection per patch.
+        await markWorkflowSucceeded(this.#api, metadata.namespace ?? '', metadata.name ?? '', new Date(now));
         this.#finished += 1;
       } catch (error) {
         // Deleted since the list: nothing left to finish.

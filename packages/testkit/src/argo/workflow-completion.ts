@@ -13,14 +13,18 @@ export const ARGO_WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plura
  * `finishedAt` in its status, and the completed and phase labels that the ScheduledWorkflow
  * controller and KFP's persistence agent select on. One merge patch, since Argo's CRD has no
  * status subresource.
+ *
+ * Give a client that makes many patches its own `CustomObjectsApi`: one made from a kubeconfig per
+ * call holds a connection of its own.
  */
 export async function markWorkflowSucceeded(
-  kubeConfig: KubeConfig,
+  client: KubeConfig | CustomObjectsApi,
   namespace: string,
   name: string,
   finishedAt: Date = new Date(),
 ): Promise<void> {
-  await kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
+  const api = client instanceof CustomObjectsApi ? client : client.makeApiClient(CustomObjectsApi);
+  await api.patchNamespacedCustomObject(
     {
       ...ARGO_WORKFLOWS,
       namespace,

@@ -65,6 +65,16 @@ describe('markWorkflowSucceeded', () => {
     });
     expect(workflow.status).toEqual({ phase: 'Succeeded', finishedAt: '2026-12-02T18:30:25Z' });
   });
+
+  it('finishes one the same way through a client given instead of a kubeconfig', async () => {
+    const name = await createWorkflow('team-a');
+
+    await markWorkflowSucceeded(custom, 'team-a', name, new Date('2026-12-02T18:31:00Z'));
+
+    const workflow = await readWorkflow('team-a', name);
+    expect(workflow.metadata.labels?.[ARGO_COMPLETED_LABEL]).toBe('true');
+    expect(workflow.status).toEqual({ phase: 'Succeeded', finishedAt: '2026-12-02T18:31:00Z' });
+  });
 });
 
 describe('ArgoStandIn', () => {
