@@ -35,13 +35,13 @@ describe('PacedResync', () => {
   it('starts the next round one interval after the last, with the keys as they are then', () => {
     let current = keys(3);
     const { added, at } = resync(1_000, () => current);
-    for (let ms = 1_000; ms < 2_000; ms += 10) at(ms);
+    for (let ms = 1_000; ms < 2_000; ms += 100) at(ms);
     expect(added).toEqual(keys(3));
 
     current = [...keys(3), 'ns/new'];
     at(1_990);
     expect(added).toHaveLength(3);
-    for (let ms = 2_000; ms < 3_000; ms += 10) at(ms);
+    for (let ms = 2_000; ms < 3_000; ms += 100) at(ms);
     expect(added.slice(3)).toEqual(current);
   });
 
@@ -57,19 +57,19 @@ describe('PacedResync', () => {
   });
 
   it('finishes a round that overran before it starts the next', () => {
-    const all = keys(4);
-    const { added, at } = resync(100, () => all);
-    at(100);
-    expect(added).toHaveLength(1);
-    at(250); // the next round was due at 200
+    const all = keys(40);
+    const { added, at } = resync(1_000, () => all);
+    at(1_000);
+    expect(added).toHaveLength(4);
+    at(2_500); // the next round was due at 2,000
     expect(added).toEqual(all);
-    at(260);
-    expect(added.slice(4)).toEqual(all.slice(0, 1));
+    at(2_600);
+    expect(added.slice(40)).toEqual(all.slice(0, 4));
   });
 
-  it('cuts a short interval into slices of at least 10 ms', () => {
-    expect(new PacedResync({ intervalMs: 50, keys: () => [], add: () => {} }).sliceMs).toBe(10);
-    expect(new PacedResync({ intervalMs: 5, keys: () => [], add: () => {} }).sliceMs).toBe(5);
+  it('cuts a short interval into slices of at least 100 ms', () => {
+    expect(new PacedResync({ intervalMs: 5_000, keys: () => [], add: () => {} }).sliceMs).toBe(100);
+    expect(new PacedResync({ intervalMs: 50, keys: () => [], add: () => {} }).sliceMs).toBe(50);
   });
 
   it('refuses an interval that is not positive', () => {

@@ -3,8 +3,11 @@
  * 10,000 resources: 300 slices of 100 ms, 34 keys each.
  */
 const MAX_SLICES = 300;
-/** The shortest slice: a resync of a few seconds (tests) is cut into slices of at least this. */
-const MIN_SLICE_MS = 10;
+/**
+ * The shortest slice: a shorter resync is cut into fewer slices (5 s: 50 of 100 ms), so that the
+ * timer does not wake the workers more often than this for a handful of keys each time.
+ */
+const MIN_SLICE_MS = 100;
 
 /** What {@link PacedResync} works with. */
 export interface PacedResyncOptions {
