@@ -7,6 +7,7 @@ import {
   crossNamespaceProblem,
   ExperimentNamespaces,
   ExperimentReadError,
+  PREFETCH_RETRY_MS,
 } from './experiment-namespaces.js';
 import type { ExperimentReader } from './run-client.js';
 
@@ -151,6 +152,25 @@ describe('ExperimentNamespaces', () => {
     }
     expect(unhandled).toEqual([]);
     expect(reader.reads).toEqual(['exp-a', 'exp-a']);
+  });
+
+  it('does not prefetch an experiment again for a minute after a prefetch of it failed', async () => {
+    const reader = new TableReader(TABLE);
+    let now = 0;
+    const guard = new ExperimentNamespaces(reader, { allowCrossNamespace: false, now: () => now });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+    guard.prefetch(swf('team-a', 'exp-gone'));
+    await settle();
+    now = PREFETCH_RETRY_MS - 1;
+    guard.prefetch(swf('team-a', 'exp-gone'));
+    await settle();
+    expect(reader.reads).toEqual(['exp-gone']);
+    await rejection(guard.check(swf('team-a', 'exp-gone')));
+    expect(reader.reads).toEqual(['exp-gone', 'exp-gone']);
+    now = PREFETCH_RETRY_MS;
+    guard.prefetch(swf('team-a', 'exp-gone'));
+    await settle();
+    expect(reader.reads).toEqual(['exp-gone', 'exp-gone', 'exp-gone']);
   });
 
   it('prefetches nothing when turned off or when no experiment is named', () => {

@@ -53,6 +53,9 @@ export interface ExperimentGuard {
   prefetch(swf: ScheduledWorkflow): void;
 }
 
+/** How long after a failed prefetch of an experiment no prefetch reads it again. */
+export const PREFETCH_RETRY_MS = 60_000;
+
 /**
  * The experiment check of the latest-version path: each experiment's namespace is read once with
  * `ExperimentService.GetExperiment` and kept, since an experiment never moves to another namespace;
@@ -66,11 +69,18 @@ export interface ExperimentGuard {
 export class ExperimentNamespaces implements ExperimentGuard {
   readonly #reader: ExperimentReader;
   readonly #allowCrossNamespace: boolean;
+  readonly #now: () => number;
   readonly #namespaces = new Map<string, Promise<string>>();
+  /** When a prefetch of each experiment last failed, epoch ms. */
+  readonly #prefetchFailedAt = new Map<string, number>();
 
-  constructor(reader: ExperimentReader, options: { readonly allowCrossNamespace: boolean }) {
+  constructor(
+    reader: ExperimentReader,
+    options: { readonly allowCrossNamespace: boolean; readonly now?: () => number },
+  ) {
     this.#reader = reader;
     this.#allowCrossNamespace = options.allowCrossNamespace;
+    this.#now = options.now ?? Date.now;
   }
 
   async check(swf: ScheduledWorkflow): Promise<void> {
@@ -84,9 +94,20 @@ export class ExperimentNamespaces implements ExperimentGuard {
     if (problem) throw problem;
   }
 
+  /**
+   * After a failed prefetch (an unknown experiment, a server that is down), the same experiment is
+   * not prefetched again for {@link PREFETCH_RETRY_MS}: every waiting resource naming it would
+   * otherwise read it again at each resync. The check at a fire time reads regardless.
+   */
   prefetch(swf: ScheduledWorkflow): void {
     const experimentId = this.#experimentToRead(swf);
-    if (experimentId !== null) this.#namespaceOf(experimentId).catch(() => {});
+    if (experimentId === null) return;
+    const failedAt = this.#prefetchFailedAt.get(experimentId);
+    if (failedAt !== undefined && this.#now() - failedAt < PREFETCH_RETRY_MS) return;
+    this.#namespaceOf(experimentId).then(
+      () => this.#prefetchFailedAt.delete(experimentId),
+      () => this.#prefetchFailedAt.set(experimentId, this.#now()),
+    );
   }
 
   /** The experiment whose namespace `swf`'s check needs; null when it needs none. */
