@@ -6,9 +6,9 @@
  */
 import { get } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { samples } from './prometheus.js';
 
-const SAMPLE = /^apiserver_request_duration_seconds_(sum|count)\{([^}]*)\}\s+(\S+)/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+const DURATION = 'apiserver_request_duration_seconds';
 
 /** Count and total seconds of one kind of request, e.g. `POST workflows`. */
 export interface RequestTotals {
@@ -27,17 +27,16 @@ export interface RequestTime {
 /** The totals per kind of request in a `/metrics` text, by `VERB resource[/subresource]`. */
 export function requestTotals(text: string): Map<string, RequestTotals> {
   const totals = new Map<string, { count: number; seconds: number }>();
-  for (const line of text.split('\n')) {
-    const match = SAMPLE.exec(line);
-    if (!match) continue;
-    const labels = new Map([...(match[2] ?? '').matchAll(LABEL)].map((pair) => [pair[1], pair[2]]));
+  for (const { name, labels, value } of samples(text)) {
+    const count = name === `${DURATION}_count`;
+    if (!count && name !== `${DURATION}_sum`) continue;
     const resource = labels.get('resource') ?? '';
     if (resource === '') continue;
     const sub = labels.get('subresource');
     const key = `${labels.get('verb')} ${resource}${sub ? `/${sub}` : ''}`;
     const entry = totals.get(key) ?? { count: 0, seconds: 0 };
-    if (match[1] === 'count') entry.count += Number(match[3]);
-    else entry.seconds += Number(match[3]);
+    if (count) entry.count += value;
+    else entry.seconds += value;
     totals.set(key, entry);
   }
   return totals;

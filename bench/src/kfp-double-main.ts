@@ -3,7 +3,6 @@
  * it (multi-user, reviewing against the control plane, creating each run's Workflow), then reports
  * what it sees every {@link REPORT_INTERVAL_MS}. It ends when the parent disconnects or dies.
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import {
   type AccessDecision,
   type AccessRequest,
@@ -55,9 +54,9 @@ export function observed(call: RecordedCall): ObservedCall {
 }
 
 function keepAliveConfig(yaml: string): KeepAliveKubeConfig {
-  const config = new KubeConfig();
+  const config = new KeepAliveKubeConfig();
   config.loadFromString(yaml);
-  return KeepAliveKubeConfig.from(config);
+  return config;
 }
 
 /** Calls in flight at once that the double's clients hold connections for before it serves. */

@@ -110,7 +110,7 @@ export class Controller implements CacheEvents {
       add: (key) => this.queue.addResync(key),
       onSlice: () => this.#updateQueueSize(),
     });
-    resync.start(this.#now(), this.#now);
+    resync.start(this.#now);
     const workers = Array.from({ length: this.#deps.workers ?? DEFAULT_WORKERS }, () =>
       this.#work(caches, reconciler, signal),
     );

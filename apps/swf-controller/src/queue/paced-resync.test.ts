@@ -8,7 +8,7 @@ function keys(count: number): string[] {
 function resync(intervalMs: number, current: () => string[]) {
   const added: string[] = [];
   const paced = new PacedResync({ intervalMs, keys: current, add: (key) => added.push(key) });
-  paced.start(0, () => 0);
+  paced.start(() => 0);
   paced.stop();
   return { paced, added, at: (ms: number) => paced.tick(ms) };
 }
