@@ -156,7 +156,7 @@ export const SETTINGS = [
     kind: 'int',
     default: '30',
     min: 1,
-    help: 'Full resync interval; a safety net, since each resource is requeued for its next fire time.',
+    help: 'Full resync interval; a safety net, since each resource is requeued for its next fire time. Every resource comes up once per interval, spread evenly over it.',
   },
   {
     name: 'userIdentityHeader',
