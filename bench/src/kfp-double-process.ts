@@ -9,7 +9,6 @@
  * `{ ready: port }` and then streams what the double saw, as {@link DoubleReport}s.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ObservedCall } from './analysis.js';
 
@@ -33,7 +32,8 @@ export interface DoubleReport {
 /** How often the child sends what it saw. Times are taken in the child; this only delays the reading. */
 export const REPORT_INTERVAL_MS = 50;
 
-const CHILD_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'kfp-double-main.js');
+/** The built child, from `dist/` or from `src/` (the tests run this module from source). */
+const CHILD_SCRIPT = fileURLToPath(new URL('../dist/kfp-double-main.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
 /** A KFP API double running in a child process, and what it has reported so far. */
