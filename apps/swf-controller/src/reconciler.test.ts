@@ -37,6 +37,12 @@ function swf(
 }
 
 const conflict = () => new ApiException(409, 'Conflict', {}, {});
+
+/** `object` deleted and created again under its name: another uid, no status. */
+function recreated(object: ScheduledWorkflow): ScheduledWorkflow {
+  const { status: _status, ...rest } = object;
+  return { ...rest, metadata: { ...object.metadata, uid: 'uid-2', resourceVersion: '7' } };
+}
 const GRACE_MS = 60_000;
 
 /** The Workflow the KFP API server makes in CreateRun for the run `index` of `swf()`. */
@@ -301,6 +307,36 @@ describe('ScheduledWorkflowReconciler', () => {
     state.stored = swf({}, { trigger: { lastWorkflowIndex: 1, lastTriggeredTime: '2026-03-01T10:00:00Z' } });
     await reconcile();
     expect(state.replaced).toEqual([]);
+  });
+
+  it('writes nothing over an object created again under the same name meanwhile', async () => {
+    const { state, reconcile } = harness(swf());
+    state.conflictsLeft = 1;
+    const created = recreated(swf());
+    state.stored = created;
+    await reconcile();
+    expect(state.runs).toHaveLength(1);
+    expect(state.replaced).toEqual([]);
+    expect(state.stored).toBe(created);
+  });
+
+  it('does not make a waiting write of a deleted resource over the one created again under its name', async () => {
+    const { state, reconcile, openBudget } = harness(swf(), T0, { budget: false });
+    await reconcile();
+    expect(state.runs).toHaveLength(1);
+
+    const created = recreated(swf());
+    state.cached = created;
+    state.stored = created;
+    openBudget();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.replaced).toEqual([]);
+
+    // The new object's own first run starts: nothing of the old one holds it back or stands for it.
+    await reconcile();
+    expect(state.runs).toHaveLength(2);
+    expect(state.stored.metadata.uid).toBe('uid-2');
+    expect(state.stored.status?.trigger?.lastWorkflowIndex).toBe(1);
   });
 
   it('works from its own last write until the cache catches up, so it never submits a tick twice', async () => {

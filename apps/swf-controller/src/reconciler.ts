@@ -427,6 +427,8 @@ export class ScheduledWorkflowReconciler implements Reconciler {
           keyOf(current.metadata),
           await this.#deps.kubeApi.getScheduledWorkflow(namespace, name),
         );
+        // Deleted and created again under the same name: another object, which reconciles on its own.
+        if (current.metadata.uid !== swf.metadata.uid) return;
         // Another writer (or a previous attempt whose answer was lost) already recorded this run.
         if (inputs.submitted && lastIndex(current) > lastIndex(swf)) return;
       }

@@ -17,6 +17,10 @@ function swf(lastWorkflowIndex: number, resourceVersion = '1', labels: Record<st
   } as ScheduledWorkflow;
 }
 
+function withUid(object: ScheduledWorkflow, uid: string): ScheduledWorkflow {
+  return { ...object, metadata: { ...object.metadata, uid } };
+}
+
 /** The write that records run `index`. */
 const recording = (index: number): StatusWrite => ({
   status: { trigger: { lastWorkflowIndex: index, lastTriggeredTime: `2026-03-01T1${index}:00:00Z` } },
@@ -213,6 +217,25 @@ describe('StatusWrites', () => {
     await settle();
 
     expect(state.replaced).toEqual([]);
+    expect(writes.pending).toBe(0);
+  });
+
+  it('drops a waiting write when the resource was deleted and created again under its name', async () => {
+    const { state, writes, open } = harness({ budget: false });
+    const old = withUid(swf(0), 'uid-old');
+    const created = withUid(swf(0), 'uid-new');
+
+    await writes.write(KEY, old, recording(1));
+    expect(writes.holdsRun(KEY, old)).toBe(true);
+    state.cached = created;
+    state.stored = created;
+
+    expect(writes.overlay(KEY, created)).toBe(created);
+    expect(writes.holdsRun(KEY, created)).toBe(false);
+    open();
+    await settle();
+    expect(state.replaced).toEqual([]);
+    expect(state.stored.status?.trigger?.lastWorkflowIndex).toBe(0);
     expect(writes.pending).toBe(0);
   });
 

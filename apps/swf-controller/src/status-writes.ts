@@ -40,6 +40,11 @@ export interface StatusWritesDeps {
 interface Pending extends StatusWrite {
   /** Bumped by every newer write of the same key, so that a write made meanwhile is not lost. */
   readonly seq: number;
+  /**
+   * The uid of the object the write was computed for. A resource deleted and created again under
+   * the same name is another object: the write is never made over it.
+   */
+  readonly uid: string | undefined;
 }
 
 /**
@@ -104,13 +109,13 @@ export class StatusWrites {
    */
   holdsRun(key: ObjectKey, stored: ScheduledWorkflow): boolean {
     const pending = this.#pending.get(key);
-    return pending !== undefined && recordedIndex(pending) > lastIndex(stored);
+    return pending !== undefined && isFor(pending, stored) && recordedIndex(pending) > lastIndex(stored);
   }
 
   /** `swf` as it is once its waiting write is made: with that write's status and labels. */
   overlay(key: ObjectKey, swf: ScheduledWorkflow): ScheduledWorkflow {
     const pending = this.#pending.get(key);
-    if (!pending) return swf;
+    if (!pending || !isFor(pending, swf)) return swf;
     // Someone else recorded more runs meanwhile (a previous leader's write landing late).
     if (lastIndex(swf) > recordedIndex(pending)) return swf;
     return withWrite(swf, pending);
@@ -139,7 +144,7 @@ export class StatusWrites {
       throw error;
     }
     if (stored === 'throttled') {
-      this.#pending.set(key, { ...write, seq });
+      this.#pending.set(key, { ...write, seq, uid: current.metadata.uid });
       // A key in flight is queued again when its flight ends.
       if (!this.#inFlight.has(key)) this.#queue.add(key);
       this.#deps.metrics.statusWritesPending.set(this.#pending.size);
@@ -205,8 +210,14 @@ export class StatusWrites {
           const pending = this.#pending.get(id);
           if (!pending) return undefined;
           const base = attempt === 0 ? this.#deps.caches.scheduledWorkflow(id) : current;
-          // Gone, or recorded further already by another writer: the next reconcile works from that.
-          if (!base || base.metadata.deletionTimestamp || lastIndex(base) > recordedIndex(pending)) {
+          // Gone (or another object of the same name now), or recorded further already by another
+          // writer: the next reconcile works from that.
+          if (
+            !base ||
+            base.metadata.deletionTimestamp ||
+            !isFor(pending, base) ||
+            lastIndex(base) > recordedIndex(pending)
+          ) {
             this.#forget(id, pending.seq);
             return undefined;
           }
@@ -243,6 +254,11 @@ export class StatusWrites {
       (performance.now() - started) / 1000,
     );
   }
+}
+
+/** Whether `write` was computed for `swf`, and not for an earlier object of the same name. */
+function isFor(write: Pending, swf: ScheduledWorkflow): boolean {
+  return write.uid === swf.metadata.uid;
 }
 
 /** The last run index a write records. */
