@@ -78,7 +78,7 @@ export class Controller implements CacheEvents {
   }
 
   scheduledWorkflowDeleted(key: ObjectKey): void {
-    this.queue.forget(key);
+    this.queue.drop(key);
     this.#failedSpecs.delete(key);
   }
 
@@ -150,6 +150,8 @@ export class Controller implements CacheEvents {
       this.#updateQueueSize();
       const keyLog = log.child({ key });
       const started = performance.now();
+      // The resource as this reconcile starts from: a failure is a failure of this spec.
+      const tried = caches.scheduledWorkflow(key);
       try {
         const result = await reconciler.reconcile(key, keyLog, signal);
         metrics.reconcileDuration.observe({ status: 'ok' }, (performance.now() - started) / 1000);
@@ -162,10 +164,21 @@ export class Controller implements CacheEvents {
         }
       } catch (error) {
         metrics.reconcileDuration.observe({ status: 'error' }, (performance.now() - started) / 1000);
-        const swf = caches.scheduledWorkflow(key);
-        if (swf) this.#failedSpecs.set(key, specDigest(swf));
+        const failedSpec = tried && specDigest(tried);
+        if (failedSpec) this.#failedSpecs.set(key, failedSpec);
         const delay = this.queue.addRateLimited(key, this.#now());
-        keyLog.warn({ err: errorText(error), retryInMs: delay }, 'reconcile failed; retrying after backoff');
+        const current = caches.scheduledWorkflow(key);
+        if (current && failedSpec && specDigest(current) !== failedSpec) {
+          // The spec changed while the reconcile ran (its event found the key busy, not backing
+          // off): the change may be the fix, so it is tried now, as a change during the backoff is.
+          keyLog.debug('spec changed while the failing reconcile ran; reconciling now');
+          this.queue.expedite(key);
+        } else {
+          keyLog.warn(
+            { err: errorText(error), retryInMs: delay },
+            'reconcile failed; retrying after backoff',
+          );
+        }
       } finally {
         this.queue.done(key);
       }

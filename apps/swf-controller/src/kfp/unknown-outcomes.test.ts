@@ -37,4 +37,13 @@ describe('UnknownOutcomes', () => {
     expect(outcomes.waitUntil('r', 1)).toBeNull();
     expect(outcomes.waitUntil('s', 1)).toBe(60_000);
   });
+
+  it('forgets runs nobody asks about again (their resource deleted) once their grace period is over', () => {
+    const outcomes = new UnknownOutcomes(60_000);
+    outcomes.record('gone', 0);
+    outcomes.record('held', 30_000);
+    outcomes.record('new', 60_000);
+    expect(outcomes.size).toBe(2);
+    expect(outcomes.waitUntil('held', 60_000)).toBe(90_000);
+  });
 });

@@ -34,9 +34,18 @@ export class UnknownOutcomes {
     this.#graceMs = graceMs;
   }
 
-  /** Records that the call for `run` ended at `nowMs` without an answer. */
+  /**
+   * Records that the call for `run` ended at `nowMs` without an answer. Forgets the runs whose
+   * grace period is over, which nothing would ask about again if their resource was deleted.
+   */
   record(run: string, nowMs: number): void {
+    for (const [other, until] of this.#until) if (nowMs >= until) this.#until.delete(other);
     this.#until.set(run, nowMs + this.#graceMs);
+  }
+
+  /** Runs recorded whose grace period has not been seen to end. */
+  get size(): number {
+    return this.#until.size;
   }
 
   /** When a new call for `run` may start (epoch ms), or null when it may start now. */

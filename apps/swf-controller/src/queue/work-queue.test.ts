@@ -246,6 +246,19 @@ describe('WorkQueue', () => {
     expect(queue.length).toBe(1);
   });
 
+  it('drops a key entirely: its pending delayed add and its failures', () => {
+    const { queue, timers } = setup();
+    queue.addAfter('a', 30 * 24 * 3_600_000, timers.now);
+    queue.addRateLimited('b', timers.now);
+    queue.drop('a');
+    queue.drop('b');
+    expect(queue.delayedCount).toBe(0);
+    expect(queue.isBackingOff('b')).toBe(false);
+    expect(queue.failures('b')).toBe(0);
+    timers.advance(31 * 24 * 3_600_000);
+    expect(queue.length).toBe(0);
+  });
+
   it('wakes waiting workers with null on shut-down and drops delayed adds', async () => {
     const { queue, timers } = setup();
     const waiting = queue.get();

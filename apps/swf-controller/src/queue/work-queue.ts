@@ -148,6 +148,15 @@ export class WorkQueue {
     this.#failures.delete(key);
   }
 
+  /**
+   * Forgets `key` entirely, its resource being gone: its failures and its pending delayed add or
+   * retry, whose timer would otherwise live until the next fire time (months, for a yearly cron).
+   */
+  drop(key: string): void {
+    this.#failures.delete(key);
+    this.#cancelDelay(key);
+  }
+
   /** Failures counted for `key` since the last `forget`. */
   failures(key: string): number {
     return this.#failures.get(key) ?? 0;
