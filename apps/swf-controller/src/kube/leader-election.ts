@@ -54,9 +54,16 @@ export async function runLeaderElection(
   const now = options.now ?? Date.now;
   const { log, namespace, name, identity } = options;
 
+  // The client sets no request timeout, so a call to a half-dead connection can hang for good. As
+  // client-go does, each try is bounded by the renew deadline, and a leader steps down once that
+  // deadline passes without a renewal, even while a call still hangs.
+  const attempt = (stop: AbortSignal) =>
+    bounded(tryAcquireOrRenew(api, options, timings, now), timings.renewDeadlineMs, stop);
+  let acquiredAt = 0;
   while (!signal.aborted) {
+    acquiredAt = now();
     // A standby outlives API server outages: a failed try is only a try (client-go retries too).
-    const acquired = await tryAcquireOrRenew(api, options, timings, now).catch((error: unknown) => {
+    const acquired = await attempt(signal).catch((error: unknown) => {
       log.warn(
         { lease: `${namespace}/${name}`, err: errorText(error) },
         'could not acquire the lease; retrying',
@@ -72,23 +79,30 @@ export async function runLeaderElection(
   const leading = new AbortController();
   const onStop = () => leading.abort();
   signal.addEventListener('abort', onStop, { once: true });
-  const work = lead(leading.signal);
-  let lastRenew = now();
   let lost = false;
+  const stepDown = () => {
+    if (leading.signal.aborted) return;
+    log.error({ lease: `${namespace}/${name}` }, 'lost leadership: could not renew the lease in time');
+    lost = true;
+    leading.abort();
+  };
+  // Counted from when the renewing try started: the lease's renewTime is that moment.
+  let deadline = setTimeout(stepDown, acquiredAt + timings.renewDeadlineMs - now());
+  const work = lead(leading.signal);
   while (!leading.signal.aborted) {
     await sleep(timings.retryPeriodMs, leading.signal);
     if (leading.signal.aborted) break;
-    if (await tryAcquireOrRenew(api, options, timings, now).catch(() => false)) {
-      lastRenew = now();
-    } else if (now() - lastRenew > timings.renewDeadlineMs) {
-      log.error({ lease: `${namespace}/${name}` }, 'lost leadership: could not renew the lease in time');
-      lost = true;
-      leading.abort();
+    const started = now();
+    // An abandoned try's late answer is dropped: once `leading` aborts, nothing here leads again.
+    if ((await attempt(leading.signal).catch(() => false)) && !leading.signal.aborted) {
+      clearTimeout(deadline);
+      deadline = setTimeout(stepDown, started + timings.renewDeadlineMs - now());
     }
   }
+  clearTimeout(deadline);
   signal.removeEventListener('abort', onStop);
   await work;
-  if (!lost) await release(api, options).catch(() => undefined);
+  if (!lost) await bounded(release(api, options), timings.renewDeadlineMs).catch(() => undefined);
   return lost ? 'lost' : 'stopped';
 }
 
@@ -150,6 +164,29 @@ async function release(api: LeaseApi, options: LeaderElectionOptions): Promise<v
   const lease = await api.readLease(options.namespace, options.name);
   if (lease.spec?.holderIdentity !== options.identity) return;
   await api.replaceLease({ ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } });
+}
+
+/**
+ * Settles as `call` does, but rejects once `ms` pass and gives `undefined` once `signal` aborts,
+ * whichever comes first. The client takes no AbortSignal, so an abandoned call is only no longer
+ * waited for: its late answer is dropped, and its late rejection handled here.
+ */
+function bounded<T>(call: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => settle(reject, new Error(`no answer within ${ms} ms`)), ms);
+    const onAbort = () => settle(resolve, undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    call.then(
+      (value) => settle(resolve, value),
+      (error: unknown) => settle(reject, error),
+    );
+    function settle<V>(how: (value: V) => void, value: V) {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      how(value);
+    }
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
