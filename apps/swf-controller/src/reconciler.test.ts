@@ -90,7 +90,8 @@ function harness(
     runs: [] as CreateRunRequest[],
     events: [] as CoreV1Event[],
     conflictsLeft: 0,
-    existing: new Set<string>(),
+    /** Workflows in the namespace: name to the uid of their controller. */
+    existing: new Map<string, string>(),
     createRunError: null as Error | null,
     workflows: [] as ArgoWorkflow[],
     /** Experiment ID to namespace, as the KFP API server answers GetExperiment. */
@@ -138,8 +139,10 @@ function harness(
     kubeApi: {
       async createWorkflow(_ns, wf) {
         const name = wf.metadata?.name as string;
-        if (state.existing.has(name)) return 'exists';
-        state.existing.add(name);
+        const owner = wf.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid ?? '';
+        const heldBy = state.existing.get(name);
+        if (heldBy !== undefined) return heldBy === owner ? 'exists' : { heldBy };
+        state.existing.set(name, owner);
         state.created.push(wf);
         return 'created';
       },
@@ -278,10 +281,34 @@ describe('ScheduledWorkflowReconciler', () => {
     const name = state.created[0]?.metadata?.name as string;
     // A crash before the status write: the cache still shows index 0, and the retry meets the same name.
     const retry = harness(swf({ workflow: { spec: { entrypoint: 'main', templates: [] } } }));
-    retry.state.existing.add(name);
+    retry.state.existing.set(name, 'uid-1');
     await retry.reconcile();
     expect(retry.state.created).toEqual([]);
     expect(retry.state.replaced[0]?.status?.trigger?.lastWorkflowIndex).toBe(1);
+  });
+
+  it('does not count a Workflow an earlier resource of the same name left under the next name as its run', async () => {
+    const embedded = swf({ workflow: { spec: { entrypoint: 'main', templates: [] } } });
+    const { state, reconcile } = harness(embedded);
+    const name = `hourly-1-${fnv32a('hourly-1')}`;
+    // Deleted and created again: the garbage collector has not removed the old one's Workflow yet.
+    state.existing.set(name, 'uid-old');
+
+    await expect(reconcile()).rejects.toThrow(`Workflow ${name} already exists with owner uid uid-old`);
+    expect(state.created).toEqual([]);
+    expect(state.stored.status?.trigger?.lastWorkflowIndex ?? 0).toBe(0);
+    expect(state.stored.status?.conditions?.[0]).toMatchObject({
+      type: 'Error',
+      reason: SUBMIT_FAILED_REASON,
+    });
+    expect(state.events.map((e) => e.type)).toEqual(['Warning']);
+
+    // Once it is gone, the run starts under that name.
+    state.existing.delete(name);
+    state.cached = state.stored;
+    await reconcile();
+    expect(state.created.map((w) => w.metadata?.name)).toEqual([name]);
+    expect(state.stored.status?.trigger?.lastWorkflowIndex).toBe(1);
   });
 
   it('retries a conflicting status write from a fresh read, keeping the other writer\u2019s labels', async () => {

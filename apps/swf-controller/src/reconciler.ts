@@ -305,6 +305,14 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         }
         const workflow = buildWorkflow(swf, { scheduledEpoch, nowEpoch, runUuid: this.#newRunId() });
         const outcome = await this.#deps.kubeApi.createWorkflow(namespace, workflow);
+        if (typeof outcome === 'object') {
+          // Recording it would count a run that never started; waiting (with backoff) lets the
+          // garbage collector remove it, and the Warning event says what holds the run back.
+          const owner = outcome.heldBy === '' ? 'no owner' : `owner uid ${outcome.heldBy}`;
+          throw new Error(
+            `Workflow ${runName} already exists with ${owner}, not this ScheduledWorkflow (uid ${swf.metadata.uid}): an earlier ScheduledWorkflow of this name left it; the run starts once it is deleted`,
+          );
+        }
         this.#deps.metrics.submissions.inc({ path: 'workflow', outcome });
         log.info(
           { run: runName, scheduledAt: formatKubeTime(scheduledEpoch), outcome },

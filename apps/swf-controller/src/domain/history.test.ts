@@ -116,6 +116,33 @@ describe('workflowRuns', () => {
   it('finds no runs among no workflows', () => {
     expect(workflowRuns(swf, [])).toEqual({ active: [], completed: [] });
   });
+
+  it('leaves out the runs of an earlier ScheduledWorkflow of the same name (another owner uid)', () => {
+    const owned = (name: string, uid: string | undefined, labels: Record<string, string>): ArgoWorkflow => ({
+      metadata: {
+        ...workflow(name, labels).metadata,
+        ...(uid !== undefined && {
+          ownerReferences: [
+            {
+              apiVersion: 'kubeflow.org/v1beta1',
+              kind: 'ScheduledWorkflow',
+              name: 'PIPELINE_NAME',
+              uid,
+              controller: true,
+            },
+          ],
+        }),
+      },
+    });
+    const runs = workflowRuns({ ...swf, metadata: { ...swf.metadata, uid: 'new-uid' } }, [
+      owned('ours-active', 'new-uid', { [INDEX_LABEL]: '1' }),
+      owned('earlier-active', 'old-uid', { [INDEX_LABEL]: '1' }),
+      owned('earlier-completed', 'old-uid', { [INDEX_LABEL]: '55', [COMPLETED_LABEL]: 'true' }),
+      owned('no-owner', undefined, { [INDEX_LABEL]: '2' }),
+    ]);
+    expect(runs.active.map((run) => run.name)).toEqual(['ours-active', 'no-owner']);
+    expect(runs.completed).toEqual([]);
+  });
 });
 
 describe('nextRunWorkflow', () => {

@@ -73,20 +73,33 @@ function indexAbove(workflow: ArgoWorkflow, bound: number): boolean {
 }
 
 /**
+ * Whether `workflow` is a run of `swf`: in its namespace, named after it by the
+ * scheduledWorkflowName label, and, when the Workflow names a controller owner, owned by this
+ * object (its uid) and not by an earlier ScheduledWorkflow of the same name whose Workflows the
+ * garbage collector has not removed yet.
+ */
+function isRunOf(swf: ScheduledWorkflow, workflow: ArgoWorkflow): boolean {
+  const { namespace, labels = {}, ownerReferences = [] } = workflow.metadata;
+  if (namespace !== swf.metadata.namespace || labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name)
+    return false;
+  const owner = ownerReferences.find((ref) => ref.controller);
+  return !owner || !swf.metadata.uid || owner.uid === swf.metadata.uid;
+}
+
+/**
  * The history entries of `swf` among `workflows` (for example, an informer's whole cache), selected
  * as upstream's label selectors do: named after `swf` by the scheduledWorkflowName label; active
  * unless Argo's completed label is `"true"`; active ones with an index above 0 and completed ones
- * with an index above `minIndex(swf)`. Upstream lists across all namespaces; only Workflows in the
- * ScheduledWorkflow's namespace are taken here, so same-named ScheduledWorkflows in two namespaces
- * do not share a history.
+ * with an index above `minIndex(swf)`. Upstream lists across all namespaces and whatever their
+ * owner; only runs of this object ({@link isRunOf}) are taken here, so same-named
+ * ScheduledWorkflows in two namespaces do not share a history, and one created again under a
+ * deleted one's name neither shows its runs nor is held back by them (`maxConcurrency`).
  */
 export function workflowRuns(swf: ScheduledWorkflow, workflows: Iterable<ArgoWorkflow>): WorkflowRuns {
   const runs: WorkflowRuns = { active: [], completed: [] };
   const completedAbove = minIndex(swf);
   for (const workflow of workflows) {
-    const labels = workflow.metadata.labels ?? {};
-    if (workflow.metadata.namespace !== swf.metadata.namespace) continue;
-    if (labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name) continue;
+    if (!isRunOf(swf, workflow)) continue;
     const completed = isCompleted(workflow);
     if (!indexAbove(workflow, completed ? completedAbove : 0)) continue;
     (completed ? runs.completed : runs.active).push(workflowStatusFromWorkflow(workflow));
@@ -95,10 +108,10 @@ export function workflowRuns(swf: ScheduledWorkflow, workflows: Iterable<ArgoWor
 }
 
 /**
- * The Workflow of the next run of `swf`, if it was made already: owned by `swf` (same namespace,
- * name label, and owner uid when the Workflow names its owner), and either annotated with the next
- * run's display name (what the KFP API server's `CreateRun` writes) or labelled with the next index.
- * Finding it means the run exists and must be recorded, not started again.
+ * The Workflow of the next run of `swf`, if it was made already: a run of `swf` ({@link isRunOf}),
+ * and either annotated with the next run's display name (what the KFP API server's `CreateRun`
+ * writes) or labelled with the next index. Finding it means the run exists and must be recorded,
+ * not started again.
  */
 export function nextRunWorkflow(
   swf: ScheduledWorkflow,
@@ -107,11 +120,8 @@ export function nextRunWorkflow(
   const runName = nextResourceName(swf);
   const index = nextIndex(swf);
   for (const workflow of workflows) {
-    const { namespace, labels = {}, annotations = {}, ownerReferences = [] } = workflow.metadata;
-    if (namespace !== swf.metadata.namespace || labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name)
-      continue;
-    const owner = ownerReferences.find((ref) => ref.controller);
-    if (owner && swf.metadata.uid && owner.uid !== swf.metadata.uid) continue;
+    if (!isRunOf(swf, workflow)) continue;
+    const { labels = {}, annotations = {} } = workflow.metadata;
     if (
       annotations[ANNOTATION_RUN_NAME] === runName ||
       parseLabelInteger(labels[LABEL_WORKFLOW_INDEX]) === index

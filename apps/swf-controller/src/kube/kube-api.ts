@@ -48,8 +48,9 @@ export const KUBE_API_PERMISSIONS = {
   listWorkflows: { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['list', 'watch'] },
   // A Workflow's controller ownerReference blocks owner deletion; the OwnerReferencesPermission-
   // Enforcement admission plugin then requires update on the owner's finalizers.
+  // `get` reads the Workflow that holds the name after a 409.
   createWorkflow: [
-    { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['create'] },
+    { group: ARGO_GROUP, resource: ARGO_WORKFLOW_PLURAL, verbs: ['create', 'get'] },
     { group: SWF_GROUP, resource: `${SWF_PLURAL}/finalizers`, verbs: ['update'] },
   ],
   createEvent: { group: CORE_GROUP, resource: 'events', verbs: ['create'] },
@@ -145,17 +146,34 @@ export class KubeApi {
     });
   }
 
-  /** Creates a Workflow; `exists` when one with that name is already there (submitted before). */
-  async createWorkflow(namespace: string, workflow: ArgoWorkflow): Promise<'created' | 'exists'> {
+  /**
+   * Creates a Workflow. When one of that name is there already: `exists` if it has the same
+   * controller (this run, from an earlier try whose answer was lost); else `heldBy` the uid of its
+   * controller, `''` for none: not this run, but a Workflow an earlier resource of the same name
+   * left behind (deleted, and the garbage collector has not removed its Workflows yet, or was told
+   * to orphan them).
+   */
+  async createWorkflow(
+    namespace: string,
+    workflow: ArgoWorkflow,
+  ): Promise<'created' | 'exists' | { heldBy: string }> {
     await this.#budgets.of(ARGO_GROUP).take();
     this.#writes?.onWrite('create');
     try {
       await this.#custom.createNamespacedCustomObject({ ...WORKFLOWS, namespace, body: workflow });
       return 'created';
     } catch (error) {
-      if (statusCode(error) === 409) return 'exists';
-      throw error;
+      if (statusCode(error) !== 409) throw error;
     }
+    await this.#budgets.of(ARGO_GROUP).take();
+    const name = workflow.metadata?.name ?? '';
+    const existing = (await this.#custom.getNamespacedCustomObject({
+      ...WORKFLOWS,
+      namespace,
+      name,
+    })) as ArgoWorkflow;
+    const heldBy = controllerUid(existing);
+    return heldBy === controllerUid(workflow) ? 'exists' : { heldBy };
   }
 
   /** Records a core/v1 Event. */
@@ -189,4 +207,9 @@ export class KubeApi {
       body: lease,
     });
   }
+}
+
+/** The uid of `workflow`'s controller owner, `''` for none. */
+function controllerUid(workflow: ArgoWorkflow): string {
+  return workflow.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid ?? '';
 }

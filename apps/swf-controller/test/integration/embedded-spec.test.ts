@@ -1,3 +1,4 @@
+import { CoreV1Api } from '@kubernetes/client-node';
 import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import {
   createSwf,
@@ -11,6 +12,8 @@ import {
 } from './env.js';
 
 const TEAM = 'team-b';
+const SWFS = { group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledworkflows' } as const;
+const WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
 let stack: TestStack;
 let env: TestEnv;
 
@@ -134,5 +137,54 @@ describe('the embedded-spec path', () => {
       name: first?.metadata?.name,
       phase: 'Succeeded',
     });
+  });
+
+  it('waits, with a Warning, for a Workflow an earlier resource of the same name left, then starts the run under that name', async () => {
+    const spec = {
+      enabled: true,
+      maxConcurrency: 1,
+      trigger: { periodicSchedule: { intervalSecond: 1 } },
+      workflow: { spec: ARGO_SPEC },
+    };
+    const old = await createSwf(env, scheduledWorkflow(TEAM, 'again', spec));
+    const [left] = await waitFor('the first run', async () => {
+      const found = await workflowsOf('again');
+      return found.length === 1 ? found : undefined;
+    });
+    const leftName = left?.metadata?.name as string;
+    // Deleted; no garbage collector runs here, so its Workflow stays, as it does in a cluster until
+    // the collector gets to it (or for good, when told to orphan it).
+    await env.custom.deleteNamespacedCustomObject({ ...SWFS, namespace: TEAM, name: 'again' });
+    await waitFor('the resource to be gone', () =>
+      getSwf(env, TEAM, 'again').then(
+        () => undefined,
+        () => true,
+      ),
+    );
+    const created = await createSwf(env, scheduledWorkflow(TEAM, 'again', spec));
+
+    const warning = await waitFor('a Warning naming the Workflow that holds the run back', async () => {
+      const events = await env.admin
+        .makeApiClient(CoreV1Api)
+        .listNamespacedEvent({
+          namespace: TEAM,
+          fieldSelector: `involvedObject.uid=${created.metadata.uid}`,
+        });
+      return events.items.find((e) => e.type === 'Warning');
+    });
+    expect(warning.message).toContain(
+      `Workflow ${leftName} already exists with owner uid ${old.metadata.uid}`,
+    );
+    expect((await getSwf(env, TEAM, 'again')).status?.trigger?.lastWorkflowIndex ?? 0).toBe(0);
+
+    await env.custom.deleteNamespacedCustomObject({ ...WORKFLOWS, namespace: TEAM, name: leftName });
+    const started = await waitFor('the new resource to start its first run', async () => {
+      const found = await workflowsOf('again');
+      return found.find((w) => w.metadata.ownerReferences?.[0]?.uid === created.metadata.uid);
+    });
+    expect(started.metadata.name).toBe(leftName);
+    await waitFor('the run to be recorded', async () =>
+      (await getSwf(env, TEAM, 'again')).status?.trigger?.lastWorkflowIndex === 1 ? true : undefined,
+    );
   });
 });
