@@ -164,12 +164,10 @@ describe('the embedded-spec path', () => {
     const created = await createSwf(env, scheduledWorkflow(TEAM, 'again', spec));
 
     const warning = await waitFor('a Warning naming the Workflow that holds the run back', async () => {
-      const events = await env.admin
-        .makeApiClient(CoreV1Api)
-        .listNamespacedEvent({
-          namespace: TEAM,
-          fieldSelector: `involvedObject.uid=${created.metadata.uid}`,
-        });
+      const events = await env.admin.makeApiClient(CoreV1Api).listNamespacedEvent({
+        namespace: TEAM,
+        fieldSelector: `involvedObject.uid=${created.metadata.uid}`,
+      });
       return events.items.find((e) => e.type === 'Warning');
     });
     expect(warning.message).toContain(
