@@ -76,7 +76,7 @@ export async function nextCommand(
   const count = parseCount(values.count ?? '1', '--count', 1);
   const controllerZone =
     values.timezone === undefined
-      ? resolveZone(env[TIMEZONE_ENV] ?? '', TIMEZONE_ENV)
+      ? resolveZone(env[TIMEZONE_ENV] ?? '', TIMEZONE_ENV, env)
       : resolveZone(values.timezone, '--timezone');
   try {
     const options = readAnnotations(swf);

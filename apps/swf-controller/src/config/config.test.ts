@@ -1,4 +1,4 @@
-import { ConfigError, describeConfig, loadConfig, parseFlags } from './config.js';
+import { ConfigError, describeConfig, loadConfig, machineZoneName, parseFlags } from './config.js';
 
 const NO_ENV = {};
 
@@ -238,6 +238,33 @@ describe('loadConfig', () => {
   it('never names the identity value in an error', () => {
     const error = configError([], { USER_IDENTITY_HEADER: 'kubeflow-userid', USER_IDENTITY_VALUE: 'sécret' });
     expect(error.message).not.toContain('cret');
+  });
+});
+
+describe('machineZoneName', () => {
+  it.each([
+    ['TZ unset: the runtime zone', undefined, 'Europe/Berlin', 'Europe/Berlin'],
+    ['TZ unset and no runtime zone: UTC', undefined, undefined, 'UTC'],
+    ['TZ empty: UTC, where the runtime says Etc/Unknown', '', 'Etc/Unknown', 'UTC'],
+    ['TZ a zone name', 'America/New_York', 'America/New_York', 'America/New_York'],
+    [
+      'TZ a zone file path, which the runtime cannot name',
+      '/usr/share/zoneinfo/America/New_York',
+      undefined,
+      'America/New_York',
+    ],
+    ["TZ a path after Go's colon", ':/usr/share/zoneinfo/Asia/Kolkata', undefined, 'Asia/Kolkata'],
+    ["TZ a name after Go's colon", ':Europe/Paris', undefined, 'Europe/Paris'],
+    ['TZ a name no zone has: UTC', 'Bogus/Zone', 'Bogus/Zone', 'UTC'],
+  ])('%s', (_case, tz, runtime, expected) => {
+    expect(machineZoneName(tz, runtime)).toBe(expected);
+  });
+
+  it('gives the zone CRON_SCHEDULE_TIMEZONE leaves to the machine, from TZ', () => {
+    const config = loadConfig([], { TZ: '/usr/share/zoneinfo/America/New_York' });
+    // 09:00 in New York in July is 13:00 UTC (daylight saving time), not 14:00.
+    expect(config.zone.name).toBe('America/New_York');
+    expect(config.zone.offsetAt(Date.UTC(2024, 6, 1) / 1000)).toBe(-4 * 3600);
   });
 });
 

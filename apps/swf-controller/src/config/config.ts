@@ -223,7 +223,7 @@ export function resolveConfig(
     allowCrossNamespaceExperiments: values.allowCrossNamespaceExperiments,
     leaderElect: values.leaderElect,
     leaseNamespace: values.namespaceSelf || host.podNamespace?.trim() || namespace || 'kubeflow',
-    zone: resolveZone(values.cronScheduleTimezone, label('cronScheduleTimezone')),
+    zone: resolveZone(values.cronScheduleTimezone, label('cronScheduleTimezone'), env),
     v1Block: Object.freeze({
       blockV1Pipelines: values.blockV1Pipelines,
       v1AllowedNamespaces: values.v1AllowedNamespaces,
@@ -233,13 +233,12 @@ export function resolveConfig(
 }
 
 /**
- * The zone called `name`, or the machine's zone for an empty name (its IANA name from the runtime,
- * which reads `TZ`).
+ * The zone called `name`, or the machine's zone for an empty name ({@link machineZoneName}).
  *
  * @throws ConfigError naming `setting` when the runtime knows no such zone
  */
-export function resolveZone(name: string, setting: string): Zone {
-  const zoneName = name.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone;
+export function resolveZone(name: string, setting: string, env: Env = process.env): Zone {
+  const zoneName = name.trim() || machineZoneName(env.TZ, Intl.DateTimeFormat().resolvedOptions().timeZone);
   try {
     return loadZone(zoneName, setting);
   } catch (error) {
@@ -248,6 +247,31 @@ export function resolveZone(name: string, setting: string): Zone {
     }
     throw error;
   }
+}
+
+/**
+ * The name of the machine's zone, found as Go's `time.Local` finds it (upstream evaluates schedules
+ * there when CRON_SCHEDULE_TIMEZONE is empty), from `TZ` and the zone the runtime reports:
+ * `TZ` unset, the runtime's (which reads /etc/localtime); `TZ` empty, UTC; a zone file's path
+ * (`/usr/share/zoneinfo/Europe/Berlin`, with or without Go's leading `:`), the zone it names; a
+ * name no zone has, UTC. The runtime alone gets the last three wrong (`Etc/Unknown`, or no zone).
+ */
+export function machineZoneName(tz: string | undefined, runtimeZone: string | undefined): string {
+  const known = (zone: string | undefined): zone is string => {
+    if (zone === undefined || zone === '' || zone === 'Etc/Unknown') return false;
+    try {
+      loadZone(zone);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (tz === undefined) return known(runtimeZone) ? runtimeZone : 'UTC';
+  const path = tz.startsWith(':') ? tz.slice(1) : tz;
+  const named = path.includes('zoneinfo/')
+    ? path.slice(path.lastIndexOf('zoneinfo/') + 'zoneinfo/'.length)
+    : path;
+  return known(named) ? named : 'UTC';
 }
 
 /** Parses flags from argv and resolves them with the env. */
