@@ -251,7 +251,7 @@ export const SETTINGS = [
     env: TIMEZONE_ENV,
     kind: 'string',
     default: '',
-    help: "IANA time zone cron schedules are evaluated in; empty uses the machine's zone.",
+    help: "IANA time zone cron schedules are evaluated in; empty or `Local` uses the machine's zone (`TZ`, else /etc/localtime), as upstream does.",
   },
   {
     name: 'blockV1Pipelines',

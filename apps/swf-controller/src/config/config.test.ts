@@ -260,6 +260,12 @@ describe('machineZoneName', () => {
     expect(machineZoneName(tz, runtime)).toBe(expected);
   });
 
+  it('takes CRON_SCHEDULE_TIMEZONE=Local, as upstream does, for the machine zone', () => {
+    expect(loadConfig([], { CRON_SCHEDULE_TIMEZONE: 'Local', TZ: 'Asia/Tokyo' }).zone.name).toBe(
+      'Asia/Tokyo',
+    );
+  });
+
   it('gives the zone CRON_SCHEDULE_TIMEZONE leaves to the machine, from TZ', () => {
     const config = loadConfig([], { TZ: '/usr/share/zoneinfo/America/New_York' });
     // 09:00 in New York in July is 13:00 UTC (daylight saving time), not 14:00.

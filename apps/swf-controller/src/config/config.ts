@@ -233,12 +233,17 @@ export function resolveConfig(
 }
 
 /**
- * The zone called `name`, or the machine's zone for an empty name ({@link machineZoneName}).
+ * The zone called `name`, or the machine's zone ({@link machineZoneName}) for an empty name or
+ * `Local` (Go's name for it, which upstream accepts).
  *
  * @throws ConfigError naming `setting` when the runtime knows no such zone
  */
 export function resolveZone(name: string, setting: string, env: Env = process.env): Zone {
-  const zoneName = name.trim() || machineZoneName(env.TZ, Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const trimmed = name.trim();
+  const zoneName =
+    trimmed === '' || trimmed === 'Local'
+      ? machineZoneName(env.TZ, Intl.DateTimeFormat().resolvedOptions().timeZone)
+      : trimmed;
   try {
     return loadZone(zoneName, setting);
   } catch (error) {
