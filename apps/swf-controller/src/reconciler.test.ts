@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { ApiException, type CoreV1Event } from '@kubernetes/client-node';
 import { type CreateRunRequest, Experiment, type Run } from '@swf/kfp-api';
 import { pino } from 'pino';
-import type { ArgoWorkflow } from './domain/argo.js';
+import { type ArgoWorkflow, controllerUid } from './domain/argo.js';
 import { fnv32a } from './domain/names.js';
 import { UTC } from './domain/schedule/index.js';
 import type { ScheduledWorkflow } from './domain/types.js';
@@ -139,7 +139,7 @@ function harness(
     kubeApi: {
       async createWorkflow(_ns, wf) {
         const name = wf.metadata?.name as string;
-        const owner = wf.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid ?? '';
+        const owner = controllerUid(wf);
         const heldBy = state.existing.get(name);
         if (heldBy !== undefined) return heldBy === owner ? 'exists' : { heldBy };
         state.existing.set(name, owner);

@@ -39,3 +39,8 @@ export interface ArgoWorkflow {
   spec?: Record<string, unknown>;
   status?: ArgoWorkflowStatus;
 }
+
+/** The uid of `workflow`'s controller owner (its ScheduledWorkflow), `''` for none. */
+export function controllerUid(workflow: ArgoWorkflow): string {
+  return workflow.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid ?? '';
+}

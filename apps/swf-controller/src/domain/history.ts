@@ -4,7 +4,7 @@
  * selectors it lists with (`util/label.go`).
  */
 
-import type { ArgoWorkflow } from './argo.js';
+import { type ArgoWorkflow, controllerUid } from './argo.js';
 import { formatKubeTime } from './go-time-format.js';
 import {
   ANNOTATION_RUN_NAME,
@@ -79,11 +79,11 @@ function indexAbove(workflow: ArgoWorkflow, bound: number): boolean {
  * garbage collector has not removed yet.
  */
 function isRunOf(swf: ScheduledWorkflow, workflow: ArgoWorkflow): boolean {
-  const { namespace, labels = {}, ownerReferences = [] } = workflow.metadata;
+  const { namespace, labels = {} } = workflow.metadata;
   if (namespace !== swf.metadata.namespace || labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name)
     return false;
-  const owner = ownerReferences.find((ref) => ref.controller);
-  return !owner || !swf.metadata.uid || owner.uid === swf.metadata.uid;
+  const owner = controllerUid(workflow);
+  return owner === '' || !swf.metadata.uid || owner === swf.metadata.uid;
 }
 
 /**

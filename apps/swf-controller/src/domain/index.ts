@@ -21,6 +21,7 @@ export {
   type ArgoObjectMeta,
   type ArgoWorkflow,
   type ArgoWorkflowStatus,
+  controllerUid,
 } from './argo.js';
 export { scheduledWorkflowAsCached, workflowAsCached } from './cached.js';
 export {

@@ -7,7 +7,13 @@ import {
   type KubeConfig,
   type V1Lease,
 } from '@kubernetes/client-node';
-import { ARGO_GROUP, ARGO_VERSION, ARGO_WORKFLOW_PLURAL, type ArgoWorkflow } from '../domain/argo.js';
+import {
+  ARGO_GROUP,
+  ARGO_VERSION,
+  ARGO_WORKFLOW_PLURAL,
+  type ArgoWorkflow,
+  controllerUid,
+} from '../domain/argo.js';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from '../domain/types.js';
 import { makeKeepAliveApiClient } from './keep-alive.js';
 import type { GroupBudgets } from './rate-limiter.js';
@@ -207,9 +213,4 @@ export class KubeApi {
       body: lease,
     });
   }
-}
-
-/** The uid of `workflow`'s controller owner, `''` for none. */
-function controllerUid(workflow: ArgoWorkflow): string {
-  return workflow.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid ?? '';
 }
