@@ -7,6 +7,9 @@ import { makeKeepAliveApiClient } from '@swf/controller/keep-alive';
  * server double's SubjectAccessReviews, and the bulk creation, cost far more than the real thing.
  */
 export class KeepAliveKubeConfig extends KubeConfig {
+  /** Deadline of each request; generous, since the bench's bulk calls run while the machine is loaded. */
+  static readonly REQUEST_TIMEOUT_MS = 120_000;
+
   /** A copy of `source` (its clusters, users and current context). */
   static from(source: KubeConfig): KeepAliveKubeConfig {
     const copy = new KeepAliveKubeConfig();
@@ -15,6 +18,6 @@ export class KeepAliveKubeConfig extends KubeConfig {
   }
 
   override makeApiClient<T extends ApiType>(apiClientType: ApiConstructor<T>): T {
-    return makeKeepAliveApiClient(this, apiClientType);
+    return makeKeepAliveApiClient(this, apiClientType, KeepAliveKubeConfig.REQUEST_TIMEOUT_MS);
   }
 }

@@ -1,15 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { ControllerMetrics } from './metrics.js';
 
-/** Readiness as the health server reports it. */
+/** Liveness and readiness as the health server reports them. */
 export interface HealthState {
   /** Caches synced and workers running (and, with leader election, either leading or standing by). */
   ready(): boolean;
+  /** Why the process is not live (the Kubernetes API server has not answered for a while), or null. */
+  notLive(): string | null;
 }
 
 /**
- * Serves `/metrics`, `/healthz` (the process answers) and `/readyz` on `port` (0 picks a free
- * port; the bound port is returned).
+ * Serves `/metrics`, `/healthz` (the process answers and can reach the Kubernetes API server) and
+ * `/readyz` on `port` (0 picks a free port; the bound port is returned).
  */
 export async function startHealthServer(
   port: number,
@@ -32,8 +34,9 @@ export async function startHealthServer(
       return;
     }
     if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('ok');
+      const problem = health.notLive();
+      res.writeHead(problem === null ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(problem ?? 'ok');
       return;
     }
     if (path === '/readyz') {

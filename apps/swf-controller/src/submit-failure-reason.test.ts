@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { ApiException } from '@kubernetes/client-node';
+import { KubeRequestTimeoutError } from './kube/deadline-http.js';
 import { submitFailureReason } from './submit-failure-reason.js';
 
 const grpcError = (code: number) => Object.assign(new Error(`${code} ${status[code]}: refused`), { code });
@@ -23,6 +24,11 @@ describe('submitFailureReason', () => {
     ['workflow', withCode('ECONNREFUSED'), 'unavailable'],
     ['workflow', new Error('fetch failed', { cause: withCode('ECONNRESET') }), 'unavailable'],
     ['workflow', withCode('ETIMEDOUT'), 'deadline_exceeded'],
+    [
+      'workflow',
+      new KubeRequestTimeoutError('POST', 'https://k/apis/argoproj.io/v1alpha1/workflows', 30_000),
+      'deadline_exceeded',
+    ],
     ['workflow', Object.assign(new Error('aborted'), { name: 'AbortError' }), 'cancelled'],
     ['workflow', new Error('something else'), 'unknown'],
   ] as const)('on the %s path, %p is %s', (path, error, reason) => {

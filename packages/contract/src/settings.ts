@@ -212,6 +212,16 @@ export const SETTINGS = [
     added: true,
   },
   {
+    name: 'kubeRequestTimeoutSeconds',
+    flag: true,
+    env: 'KUBE_REQUEST_TIMEOUT_SECONDS',
+    kind: 'int',
+    default: '30',
+    min: 1,
+    help: 'Deadline of each call to the Kubernetes API server (a list, a write, an event); a watch still open this long after its 30 s timeout is on a dead connection: it is ended and the collection listed again.',
+    added: true,
+  },
+  {
     name: 'recordRunEvents',
     flag: true,
     env: 'RECORD_RUN_EVENTS',

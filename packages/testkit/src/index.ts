@@ -27,6 +27,7 @@ export {
   toClientModel,
 } from './control-plane/install.js';
 export { SupervisedProcess } from './control-plane/supervised-process.js';
+export { FreezingProxy } from './freezing-proxy.js';
 export * from './kfp-double/index.js';
 export { ProjectedVolume } from './projected-volume.js';
 export { waitFor } from './wait-for.js';

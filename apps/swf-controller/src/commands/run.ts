@@ -11,6 +11,7 @@ import { InformerCaches } from '../kube/informer-caches.js';
 import { KubeApi } from '../kube/kube-api.js';
 import { runLeaderElection } from '../kube/leader-election.js';
 import { GroupBudgets } from '../kube/rate-limiter.js';
+import { ApiServerReachability } from '../kube/reachability.js';
 import { createLogger, type Logger } from '../log.js';
 import { ControllerMetrics } from '../metrics.js';
 import { ScheduledWorkflowReconciler } from '../reconciler.js';
@@ -51,6 +52,7 @@ export async function runController(config: Config, options: RunOptions): Promis
   const metrics = new ControllerMetrics();
   const kubeApi = new KubeApi(kubeConfig, {
     budgets: new GroupBudgets(config.clientQPS, config.clientBurst),
+    requestTimeoutMs: config.kubeRequestTimeoutSeconds * 1000,
     writes: { onWrite: (kind) => metrics.kubeWrites.inc({ kind }) },
   });
   const address = `${config.apiServer.host}:${config.apiServer.port}`;
@@ -64,14 +66,27 @@ export async function runController(config: Config, options: RunOptions): Promis
   });
   const controller = new Controller({ resyncIntervalMs: config.resyncIntervalSeconds * 1000, log, metrics });
   const caches = new InformerCaches(
-    { kubeConfig, kubeApi, namespace: config.namespace, log, metrics },
+    {
+      kubeConfig,
+      kubeApi,
+      namespace: config.namespace,
+      log,
+      metrics,
+      watchGraceMs: config.kubeRequestTimeoutSeconds * 1000,
+    },
     controller,
   );
+  const reachability = new ApiServerReachability({ probe: () => kubeApi.probe(), log });
+  reachability.start(options.signal);
   // A standby counts as ready: it holds no work, and a rolling update waits for every new pod to be
   // ready while the old leader keeps the lease.
   let standingBy = config.leaderElect;
   const health = await startHealthServer(config.metricsPort, metrics, {
     ready: () => standingBy || controller.running,
+    notLive: () =>
+      reachability.reachable()
+        ? null
+        : `no answer from the Kubernetes API server for ${Math.round(reachability.silentForMs() / 1000)} s`,
   });
   options.onListening?.(health.port);
   log.info(

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       userIdentity: null,
       createRunTimeoutSeconds: 30,
       createRunGraceSeconds: 60,
+      kubeRequestTimeoutSeconds: 30,
       apiTokenFile: '/var/run/secrets/kubeflow/tokens/scheduledworkflow-sa-token',
       recordRunEvents: false,
       allowCrossNamespaceExperiments: false,
@@ -87,6 +88,8 @@ describe('loadConfig', () => {
       false,
     ],
     [['--createRunTimeoutSeconds=5', '--createRunGraceSeconds=5'], {}, 'createRunGraceSeconds', 5],
+    [['--kubeRequestTimeoutSeconds=5'], {}, 'kubeRequestTimeoutSeconds', 5],
+    [[], { KUBE_REQUEST_TIMEOUT_SECONDS: '12' }, 'kubeRequestTimeoutSeconds', 12],
     [[], { CREATE_RUN_TIMEOUT_SECONDS: '2', CREATE_RUN_GRACE_SECONDS: '4' }, 'createRunTimeoutSeconds', 2],
     [['--apiTokenFile='], {}, 'apiTokenFile', ''],
     [
@@ -216,6 +219,12 @@ describe('loadConfig', () => {
       [],
       { CREATE_RUN_TIMEOUT_SECONDS: '0' },
       '--createRunTimeoutSeconds / CREATE_RUN_TIMEOUT_SECONDS',
+      'must be at least 1',
+    ],
+    [
+      ['--kubeRequestTimeoutSeconds=0'],
+      {},
+      '--kubeRequestTimeoutSeconds / KUBE_REQUEST_TIMEOUT_SECONDS',
       'must be at least 1',
     ],
     [

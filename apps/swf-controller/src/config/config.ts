@@ -48,6 +48,8 @@ export interface Config {
   readonly createRunTimeoutSeconds: number;
   /** After a CreateRun without an answer, how long no new call starts for that run unless its Workflow appears. */
   readonly createRunGraceSeconds: number;
+  /** Deadline of each Kubernetes call (`--kubeRequestTimeoutSeconds`). */
+  readonly kubeRequestTimeoutSeconds: number;
   /** Empty when no token is to be sent. */
   readonly apiTokenFile: string;
   /** Record a Normal event for every run started. */
@@ -218,6 +220,7 @@ export function resolveConfig(
     userIdentity,
     createRunTimeoutSeconds: values.createRunTimeoutSeconds,
     createRunGraceSeconds: values.createRunGraceSeconds,
+    kubeRequestTimeoutSeconds: values.kubeRequestTimeoutSeconds,
     apiTokenFile: values.apiTokenFile,
     recordRunEvents: values.recordRunEvents,
     allowCrossNamespaceExperiments: values.allowCrossNamespaceExperiments,

@@ -29,6 +29,8 @@ export interface InformerCachesDeps {
   readonly namespace: string;
   readonly log: Logger;
   readonly metrics: ControllerMetrics;
+  /** How long a watch may outlive its timeout before it counts as dead (`--kubeRequestTimeoutSeconds`). */
+  readonly watchGraceMs: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export class InformerCaches implements Caches {
   readonly #workflowWaiters = new Map<ObjectKey, Set<() => void>>();
 
   constructor(deps: InformerCachesDeps, events: CacheEvents) {
-    const { kubeConfig, kubeApi, namespace, log, metrics } = deps;
+    const { kubeConfig, kubeApi, namespace, log, metrics, watchGraceMs } = deps;
     const changed = (swf: ScheduledWorkflow) => {
       const key = keyOf(swf.metadata);
       if (this.#ownWrites.isOwn(key, swf)) return;
@@ -57,6 +59,7 @@ export class InformerCaches implements Caches {
       list: () => kubeApi.listScheduledWorkflows(namespace),
       transform: scheduledWorkflowAsCached,
       log,
+      watchGraceMs,
       onAdd: changed,
       onUpdate: changed,
       onDelete: (swf) => {
@@ -78,6 +81,7 @@ export class InformerCaches implements Caches {
       labelSelector: OWNED_WORKFLOW_SELECTOR,
       transform: workflowAsCached,
       log,
+      watchGraceMs,
       onAdd: (wf) => reportOwner(this.#index.upsert(wf)),
       onUpdate: (wf) => reportOwner(this.#index.upsert(wf)),
       onDelete: (wf) => reportOwner(this.#index.delete(wf)),

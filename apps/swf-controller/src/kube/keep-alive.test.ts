@@ -55,10 +55,10 @@ describe('KeepAliveAuthentication', () => {
 
 describe('makeKeepAliveApiClient', () => {
   it('builds an API client for the current cluster', () => {
-    expect(makeKeepAliveApiClient(kubeConfig(), CoreV1Api)).toBeInstanceOf(CoreV1Api);
+    expect(makeKeepAliveApiClient(kubeConfig(), CoreV1Api, 1_000)).toBeInstanceOf(CoreV1Api);
   });
 
   it('refuses a kubeconfig without a current cluster', () => {
-    expect(() => makeKeepAliveApiClient(new KubeConfig(), CoreV1Api)).toThrow('No active cluster');
+    expect(() => makeKeepAliveApiClient(new KubeConfig(), CoreV1Api, 1_000)).toThrow('No active cluster');
   });
 });

@@ -7,6 +7,14 @@ import {
   type SecurityAuthentication,
   ServerConfiguration,
 } from '@kubernetes/client-node';
+import { deadlineHttpLibrary } from './deadline-http.js';
+
+/**
+ * How long a kept-alive connection may sit unused before it is closed. A connection that went dead
+ * without a reset while idle (nothing tells HTTP/1.1 so: it has no ping) would otherwise be handed
+ * to the next call, which would then wait out its whole deadline.
+ */
+export const IDLE_CONNECTION_MS = 30_000;
 
 /**
  * The kubeconfig's credentials, sent over connections that are kept and reused.
@@ -34,20 +42,22 @@ export class KeepAliveAuthentication implements SecurityAuthentication {
     const fresh = context.getAgent();
     // Proxy agents are https.Agent subclasses (instanceof is true); only a plain one is replaced.
     if (fresh?.constructor !== Agent) return;
-    this.#agent ??= new Agent({ ...(fresh as Agent).options, keepAlive: true });
+    // An idle socket's `timeout` closes it (Node's agent destroys a free socket that times out).
+    this.#agent ??= new Agent({ ...(fresh as Agent).options, keepAlive: true, timeout: IDLE_CONNECTION_MS });
     context.setAgent(this.#agent);
   }
 }
 
 /**
  * An API client (e.g. `CustomObjectsApi`) like `kubeConfig.makeApiClient`, whose requests share
- * kept-alive connections.
+ * kept-alive connections and each end within `requestTimeoutMs` ({@link deadlineHttpLibrary}).
  *
  * @throws Error when the kubeconfig has no current cluster.
  */
 export function makeKeepAliveApiClient<T>(
   kubeConfig: KubeConfig,
   apiClientType: new (configuration: Configuration) => T,
+  requestTimeoutMs: number,
 ): T {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('No active cluster!');
@@ -55,6 +65,7 @@ export function makeKeepAliveApiClient<T>(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: new KeepAliveAuthentication(kubeConfig) },
+      httpApi: deadlineHttpLibrary(requestTimeoutMs),
     }),
   );
 }

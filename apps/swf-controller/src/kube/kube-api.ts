@@ -6,6 +6,7 @@ import {
   CustomObjectsApi,
   type KubeConfig,
   type V1Lease,
+  VersionApi,
 } from '@kubernetes/client-node';
 import {
   ARGO_GROUP,
@@ -19,6 +20,12 @@ import { makeKeepAliveApiClient } from './keep-alive.js';
 import type { GroupBudgets } from './rate-limiter.js';
 
 const COORDINATION_GROUP = 'coordination.k8s.io';
+
+/**
+ * Deadline of {@link KubeApi.probe}: `/version` is served from memory, so a probe that takes longer
+ * found a dead connection, and a short deadline lets the next probe try a new one soon after a heal.
+ */
+const PROBE_TIMEOUT_MS = 5_000;
 const CORE_GROUP = '';
 
 /** HTTP status of a failed Kubernetes call, or undefined for a network error. */
@@ -69,6 +76,8 @@ export const KUBE_API_PERMISSIONS = {
 export interface KubeApiOptions {
   /** The `--clientQPS`/`--clientBurst` budget, one bucket per API group called. */
   readonly budgets: GroupBudgets;
+  /** Deadline of every call (`--kubeRequestTimeoutSeconds`). */
+  readonly requestTimeoutMs: number;
   /** Told of each write. @default none */
   readonly writes?: WriteCounter;
 }
@@ -86,13 +95,20 @@ export class KubeApi {
   readonly #custom: CustomObjectsApi;
   readonly #core: CoreV1Api;
   readonly #coordination: CoordinationV1Api;
+  readonly #version: VersionApi;
   readonly #budgets: GroupBudgets;
   readonly #writes: WriteCounter | undefined;
 
   constructor(kubeConfig: KubeConfig, options: KubeApiOptions) {
-    this.#custom = makeKeepAliveApiClient(kubeConfig, CustomObjectsApi);
-    this.#core = makeKeepAliveApiClient(kubeConfig, CoreV1Api);
-    this.#coordination = makeKeepAliveApiClient(kubeConfig, CoordinationV1Api);
+    const { requestTimeoutMs } = options;
+    this.#custom = makeKeepAliveApiClient(kubeConfig, CustomObjectsApi, requestTimeoutMs);
+    this.#core = makeKeepAliveApiClient(kubeConfig, CoreV1Api, requestTimeoutMs);
+    this.#coordination = makeKeepAliveApiClient(kubeConfig, CoordinationV1Api, requestTimeoutMs);
+    this.#version = makeKeepAliveApiClient(
+      kubeConfig,
+      VersionApi,
+      Math.min(requestTimeoutMs, PROBE_TIMEOUT_MS),
+    );
     this.#budgets = options.budgets;
     this.#writes = options.writes;
   }
@@ -187,6 +203,16 @@ export class KubeApi {
     await this.#budgets.of(CORE_GROUP).take();
     this.#writes?.onWrite('event');
     await this.#core.createNamespacedEvent({ namespace: event.metadata?.namespace as string, body: event });
+  }
+
+  /**
+   * Asks the API server for its version: whether it can be reached, over a kept-alive connection
+   * (its own, as each API client has), within {@link PROBE_TIMEOUT_MS}. Outside the budget (it is no work), and outside
+   * {@link KUBE_API_PERMISSIONS}: every cluster lets any identity read `/version`
+   * (`system:public-info-viewer`).
+   */
+  async probe(): Promise<void> {
+    await this.#version.getCode();
   }
 
   /** Reads a Lease. */

@@ -1,10 +1,4 @@
-import {
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  ListWatch,
-  Watch,
-} from '@kubernetes/client-node';
+import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import { errorText } from '../error-text.js';
 import type { Logger } from '../log.js';
 
@@ -16,12 +10,19 @@ export interface CachedObject {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
 }
 
+/**
+ * How long the API server is asked to keep each watch open. It then ends the watch, after a
+ * bookmark that carries the latest resourceVersion, and the next watch resumes from there without
+ * a list. Short, because a watch that outlives it by its deadline is known dead.
+ */
+export const WATCH_TIMEOUT_SECONDS = 30;
+
 /** Options of {@link ResilientInformer}. */
 export interface ResilientInformerOptions<T extends CachedObject> {
   readonly kubeConfig: KubeConfig;
   /** Collection path, e.g. `/apis/kubeflow.org/v1beta1/scheduledworkflows`. */
   readonly path: string;
-  /** Lists the collection (with the same label selector). */
+  /** Lists the collection (with the same label selector), with a deadline of its own. */
   readonly list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
   readonly labelSelector?: string;
   /**
@@ -30,6 +31,13 @@ export interface ResilientInformerOptions<T extends CachedObject> {
    */
   readonly transform?: (obj: T) => T;
   readonly log: Logger;
+  /**
+   * How long a watch may outlive its {@link WATCH_TIMEOUT_SECONDS} before it counts as dead (its
+   * connection lost without a reset), is ended, and the collection listed again. @default 30000
+   */
+  readonly watchGraceMs?: number;
+  /** @default WATCH_TIMEOUT_SECONDS */
+  readonly watchTimeoutSeconds?: number;
   /** First restart delay after an error; doubles per consecutive error. @default 250 */
   readonly baseBackoffMs?: number;
   /** Longest restart delay. @default 30000 */
@@ -41,58 +49,50 @@ export interface ResilientInformerOptions<T extends CachedObject> {
   readonly onError?: (error: unknown) => void;
 }
 
+/** How a watch ended. */
+type WatchEnd = 'closed' | 'gone';
+
+/** A watch that outlived its timeout by its grace period: its connection is dead. */
+class WatchDeadError extends Error {
+  override readonly name = 'WatchDeadError';
+}
+
 /**
- * A list-watch cache that never gives up.
+ * A list-watch cache that never gives up and never hangs.
  *
- * `@kubernetes/client-node`'s informer restarts by itself only after a 410 or a clean close of
- * the watch; on any other error (API server down, connection reset, 5xx, 403) it reports the
- * error and stops for good. This wrapper restarts it after an exponential backoff, so the cache
- * re-lists and re-watches once the API server answers again. Objects it hands out are shared with
- * the cache: callers must not modify them.
+ * It lists, then watches from the list's resourceVersion with bookmarks; when the API server ends
+ * a watch (it does after {@link WATCH_TIMEOUT_SECONDS}) the next resumes from the last
+ * resourceVersion seen. A watch still open its grace period after that timeout is on a dead
+ * connection: it is aborted (which destroys the socket) and the collection listed again, as after
+ * `410 Gone` or any error (after an exponential backoff). client-node's own informer stops for good
+ * on most errors and has no deadline, so a connection lost without a reset froze it for ever.
+ *
+ * Written here on client-node's `Watch` (which streams and parses the events) because its
+ * informer offers neither. Objects it hands out are shared with the cache: callers must not
+ * modify them.
  */
 export class ResilientInformer<T extends CachedObject> {
   readonly #options: ResilientInformerOptions<T>;
-  readonly #informer: ListWatch<KubernetesObject>;
+  readonly #watch: Watch;
+  readonly #store = new Map<string, T>();
   #synced = false;
   #syncWaiters: Array<() => void> = [];
-  #consecutiveErrors = 0;
-  #restartTimer: NodeJS.Timeout | undefined;
-  #stopped = false;
+  #stop = new AbortController();
+  #loop: Promise<void> | undefined;
   /** Restarts after errors since start. */
   restarts = 0;
 
   constructor(options: ResilientInformerOptions<T>) {
     this.#options = options;
-    const { transform } = options;
-    const list = async () => {
-      const result = await options.list();
-      // The informer fills its cache synchronously right after this promise settles; a macrotask
-      // runs after that, so the cache is complete when `synced` is set.
-      setImmediate(() => this.#markSynced());
-      const items = transform ? result.items.map(transform) : result.items;
-      return { ...result, items } as unknown as KubernetesListObject<KubernetesObject>;
-    };
-    // client-node's informer caches watched objects exactly as they arrive; a Watch that transforms
-    // them first is the one place to trim them before they are stored.
-    const watch = transform
-      ? new TransformingWatch(options.kubeConfig, transform)
-      : new Watch(options.kubeConfig);
-    this.#informer = new ListWatch<KubernetesObject>(options.path, watch, list, false, options.labelSelector);
-    const { onAdd, onUpdate, onDelete } = options;
-    if (onAdd) this.#informer.on('add', (obj) => onAdd(obj as T));
-    if (onUpdate) this.#informer.on('update', (obj) => onUpdate(obj as T));
-    if (onDelete) this.#informer.on('delete', (obj) => onDelete(obj as T));
-    this.#informer.on('error', (error: unknown) => this.#onError(error));
-    // A restart that resumes the watch without a re-list shows it is healthy by delivering events.
-    this.#informer.on('change', () => {
-      this.#consecutiveErrors = 0;
-    });
+    this.#watch = new Watch(options.kubeConfig);
   }
 
   /** Starts listing and watching; resolves once the first list is in the cache. */
   async start(signal?: AbortSignal): Promise<void> {
-    this.#stopped = false;
-    void this.#informer.start().catch((error: unknown) => this.#onError(error));
+    if (!this.#loop) {
+      this.#stop = new AbortController();
+      this.#loop = this.#run(this.#stop.signal);
+    }
     if (this.#synced) return;
     await new Promise<void>((resolve, reject) => {
       this.#syncWaiters.push(resolve);
@@ -107,74 +107,182 @@ export class ResilientInformer<T extends CachedObject> {
 
   /** Cached objects, of one namespace or all. */
   list(namespace?: string): readonly T[] {
-    return this.#informer.list(namespace) as unknown as readonly T[];
+    const all = [...this.#store.values()];
+    return namespace === undefined ? all : all.filter((obj) => obj.metadata?.namespace === namespace);
   }
 
   /** A cached object. */
   get(name: string, namespace?: string): T | undefined {
-    return this.#informer.get(name, namespace) as T | undefined;
+    return this.#store.get(storeKey({ metadata: { name, namespace } }));
   }
 
-  /** Stops watching and cancels a pending restart. */
+  /** Stops watching (the watch in flight is aborted) and cancels a pending restart. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#restartTimer);
-    await this.#informer.stop();
+    this.#stop.abort();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  async #run(stop: AbortSignal): Promise<void> {
+    const { log, path } = this.#options;
+    let consecutiveErrors = 0;
+    while (!stop.aborted) {
+      try {
+        let resourceVersion = await this.#relist();
+        for (;;) {
+          const end = await this.#watchOnce(resourceVersion, stop);
+          // A watch that delivered events or ended on time shows the server is healthy.
+          consecutiveErrors = 0;
+          if (stop.aborted) return;
+          if (end.how === 'gone') break;
+          resourceVersion = end.resourceVersion;
+        }
+        log.debug({ path }, 'watch expired (410 Gone); listing again');
+      } catch (error) {
+        if (stop.aborted) return;
+        this.#options.onError?.(error);
+        const base = this.#options.baseBackoffMs ?? 250;
+        const max = this.#options.maxBackoffMs ?? 30_000;
+        const delay = Math.min(max, base * 2 ** Math.min(consecutiveErrors, 20));
+        consecutiveErrors += 1;
+        log.warn({ path, err: errorText(error), retryInMs: delay }, 'list/watch failed; restarting');
+        await sleep(delay, stop);
+        this.restarts += 1;
+      }
+    }
+  }
+
+  /** Lists, makes the cache what the list says (reporting each difference), returns its resourceVersion. */
+  async #relist(): Promise<string> {
+    const result = await this.#options.list();
+    const listed = new Map<string, T>();
+    for (const item of result.items) {
+      const obj = this.#transform(item);
+      listed.set(storeKey(obj), obj);
+    }
+    for (const [key, old] of [...this.#store]) {
+      if (listed.has(key)) continue;
+      this.#store.delete(key);
+      this.#options.onDelete?.(old);
+    }
+    for (const [key, obj] of listed) this.#upsert(key, obj);
+    this.#markSynced();
+    return result.metadata?.resourceVersion ?? '';
+  }
+
+  /**
+   * One watch from `resourceVersion`, until the server ends it, `stop` aborts, or it outlives its
+   * timeout by the grace period (then it throws {@link WatchDeadError}).
+   */
+  #watchOnce(
+    resourceVersion: string,
+    stop: AbortSignal,
+  ): Promise<{ how: WatchEnd; resourceVersion: string }> {
+    const timeoutSeconds = this.#options.watchTimeoutSeconds ?? WATCH_TIMEOUT_SECONDS;
+    const deadlineMs = timeoutSeconds * 1000 + (this.#options.watchGraceMs ?? 30_000);
+    let latest = resourceVersion;
+    let gone = false;
+    return new Promise((resolve, reject) => {
+      let request: AbortController | undefined;
+      let settled = false;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        stop.removeEventListener('abort', onStop);
+        request?.abort();
+        outcome();
+      };
+      const onStop = () => finish(() => resolve({ how: 'closed', resourceVersion: latest }));
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(
+              new WatchDeadError(
+                `watch ${this.#options.path}: still open ${deadlineMs / 1000} s after it started, past its ${timeoutSeconds} s timeout: its connection is dead`,
+              ),
+            ),
+          ),
+        deadlineMs,
+      );
+      stop.addEventListener('abort', onStop, { once: true });
+      const onEvent = (type: string, obj: unknown) => {
+        if (settled) return;
+        if (type === 'ERROR') {
+          const status = obj as { code?: number; message?: string };
+          if (status.code === 410) gone = true;
+          else
+            finish(() =>
+              reject(new Error(`watch ${this.#options.path}: ${status.message ?? 'error event'}`)),
+            );
+          return;
+        }
+        const item = obj as T;
+        latest = item.metadata?.resourceVersion ?? latest;
+        if (type === 'BOOKMARK') return;
+        const cached = this.#transform(item);
+        const key = storeKey(cached);
+        if (type === 'DELETED') {
+          const old = this.#store.get(key);
+          this.#store.delete(key);
+          this.#options.onDelete?.(old ?? cached);
+        } else {
+          this.#upsert(key, cached);
+        }
+      };
+      const onDone = (error: unknown) => {
+        if (error) finish(() => reject(error));
+        else finish(() => resolve({ how: gone ? 'gone' : 'closed', resourceVersion: latest }));
+      };
+      const query = {
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds,
+        labelSelector: this.#options.labelSelector,
+      };
+      this.#watch.watch(this.#options.path, query, onEvent, onDone).then(
+        (controller) => {
+          request = controller;
+          if (settled) controller.abort();
+        },
+        (error: unknown) => finish(() => reject(error)),
+      );
+    });
+  }
+
+  #transform(obj: T): T {
+    return this.#options.transform ? this.#options.transform(obj) : obj;
+  }
+
+  #upsert(key: string, obj: T): void {
+    const old = this.#store.get(key);
+    this.#store.set(key, obj);
+    if (!old) this.#options.onAdd?.(obj);
+    else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.#options.onUpdate?.(obj);
   }
 
   #markSynced(): void {
-    this.#consecutiveErrors = 0;
     if (this.#synced) return;
     this.#synced = true;
     for (const resolve of this.#syncWaiters) resolve();
     this.#syncWaiters = [];
   }
-
-  #onError(error: unknown): void {
-    if (this.#stopped) return;
-    this.#options.onError?.(error);
-    const base = this.#options.baseBackoffMs ?? 250;
-    const max = this.#options.maxBackoffMs ?? 30_000;
-    const delay = Math.min(max, base * 2 ** Math.min(this.#consecutiveErrors, 20));
-    this.#consecutiveErrors += 1;
-    this.#options.log.warn(
-      { path: this.#options.path, err: errorText(error), retryInMs: delay },
-      'list/watch failed; restarting',
-    );
-    clearTimeout(this.#restartTimer);
-    this.#restartTimer = setTimeout(() => {
-      if (this.#stopped) return;
-      this.restarts += 1;
-      void this.#informer.start().catch((e: unknown) => this.#onError(e));
-    }, delay);
-  }
 }
 
-/** A Watch that hands each watched object through `transform` (bookmarks and errors pass as sent). */
-class TransformingWatch<T> extends Watch {
-  readonly #transform: (obj: T) => T;
+function storeKey(obj: CachedObject): string {
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+}
 
-  constructor(kubeConfig: KubeConfig, transform: (obj: T) => T) {
-    super(kubeConfig);
-    this.#transform = transform;
-  }
-
-  override watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    return super.watch(
-      path,
-      queryParams,
-      (phase, obj, watchObj) =>
-        callback(
-          phase,
-          phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.#transform(obj as T) : obj,
-          watchObj,
-        ),
-      done,
-    );
-  }
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
