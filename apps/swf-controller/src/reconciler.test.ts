@@ -93,6 +93,8 @@ function harness(
     /** Workflows in the namespace: name to the uid of their controller. */
     existing: new Map<string, string>(),
     createRunError: null as Error | null,
+    /** What CreateRun answers (a stored run, for de-duplication); by default a new run. */
+    createRunAnswer: undefined as ((request: CreateRunRequest) => Run) | undefined,
     workflows: [] as ArgoWorkflow[],
     /** Experiment ID to namespace, as the KFP API server answers GetExperiment. */
     experiments: { e: 'team' } as Record<string, string>,
@@ -162,7 +164,7 @@ function harness(
       async createRun(request) {
         if (state.createRunError) throw state.createRunError;
         state.runs.push(request);
-        return { runId: `run-${state.runs.length}` } as Run;
+        return state.createRunAnswer?.(request) ?? ({ runId: `run-${state.runs.length}` } as Run);
       },
     },
     experiments: new ExperimentNamespaces(
@@ -858,5 +860,249 @@ describe('ScheduledWorkflowReconciler: per-schedule annotations', () => {
       current: '11:00:02',
       index: 1,
     });
+  });
+});
+
+describe('ScheduledWorkflowReconciler: a status set back while its Workflows stay', () => {
+  // Room for the runs found: maxConcurrency is not what these tests are about.
+  const EMBEDDED = { maxConcurrency: 10, workflow: { spec: { entrypoint: 'main', templates: [] } } };
+  const RUN_NOW = 'scheduledworkflows.kubeflow.org/run-now';
+  const at = (time: string) => Date.parse(time) / 1000;
+  /** Runs up to index 1 (the tick of 10:00) recorded. */
+  const AFTER_RUN_1 = {
+    trigger: { lastTriggeredTime: '2026-03-01T10:00:00Z', lastWorkflowIndex: 1 },
+  };
+  const behind = (events: CoreV1Event[]) => events.filter((e) => e.reason === 'StatusBehindWorkflows');
+
+  /** The controller's Workflow of run `index`, made for the tick at `time` (or for a run-now value). */
+  function own(index: number, time: string, runNow?: string): ArgoWorkflow {
+    return {
+      metadata: {
+        name: `hourly-${index}-${fnv32a(`hourly-${index}`)}`,
+        namespace: 'team',
+        labels: {
+          'scheduledworkflows.kubeflow.org/scheduledWorkflowName': 'hourly',
+          'scheduledworkflows.kubeflow.org/workflowIndex': String(index),
+          'scheduledworkflows.kubeflow.org/workflowEpoch': String(at(time)),
+        },
+        ...(runNow !== undefined && { annotations: { [RUN_NOW]: runNow } }),
+        ownerReferences: [
+          {
+            apiVersion: 'kubeflow.org/v1beta1',
+            kind: 'ScheduledWorkflow',
+            name: 'hourly',
+            uid: 'uid-1',
+            controller: true,
+          },
+        ],
+      },
+    };
+  }
+
+  /** The API server's Workflow of run `index`, made at `time` (its workflowEpoch). */
+  function made(index: number, time: string): ArgoWorkflow {
+    const workflow = serverWorkflow(index);
+    (workflow.metadata.labels as Record<string, string>)['scheduledworkflows.kubeflow.org/workflowEpoch'] =
+      String(at(time));
+    return workflow;
+  }
+
+  it('moves the index past older ticks\u2019 Workflows with a Warning, then runs the tick under a new index', async () => {
+    const { state, reconcile } = harness(
+      swf({ ...EMBEDDED, noCatchup: true }, AFTER_RUN_1),
+      Date.parse('2026-03-01T13:00:01Z'),
+    );
+    state.workflows = [own(2, '2026-03-01T11:00:00Z'), own(3, '2026-03-01T12:00:00Z')];
+
+    const first = await reconcile();
+    expect(state.created).toEqual([]);
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 3,
+      lastTriggeredTime: '2026-03-01T12:00:00Z',
+    });
+    expect(first.requeueAtMs).toBe(state.now);
+    expect(behind(state.events).map((e) => [e.type, e.message])).toEqual([
+      [
+        'Warning',
+        expect.stringContaining('2 runs up to index 3 exist beyond status.trigger.lastWorkflowIndex 1'),
+      ],
+    ]);
+
+    state.cached = state.stored;
+    await reconcile();
+    expect(state.created.map((w) => w.metadata.name)).toEqual([`hourly-4-${fnv32a('hourly-4')}`]);
+    expect(state.created[0]?.metadata.labels?.['scheduledworkflows.kubeflow.org/workflowEpoch']).toBe(
+      String(at('2026-03-01T13:00:00Z')),
+    );
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 4,
+      lastTriggeredTime: '2026-03-01T13:00:00Z',
+    });
+  });
+
+  it('with catch-up, records each run found for its own tick, one Warning for all', async () => {
+    const { state, reconcile } = harness(swf(EMBEDDED, AFTER_RUN_1), Date.parse('2026-03-01T12:30:00Z'));
+    state.workflows = [own(2, '2026-03-01T11:00:00Z'), own(3, '2026-03-01T12:00:00Z')];
+
+    await reconcile();
+    state.cached = state.stored;
+    await reconcile();
+    state.cached = state.stored;
+    await reconcile();
+    expect(state.created).toEqual([]);
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 3,
+      lastTriggeredTime: '2026-03-01T12:00:00Z',
+      nextTriggeredTime: '2026-03-01T13:00:00Z',
+    });
+    expect(behind(state.events)).toHaveLength(1);
+  });
+
+  it('after a crash, without catch-up, runs the later tick too under a new index when the earlier one was made', async () => {
+    // The run of 10:00 was made at 10:00:01; the status write that records it was lost, and the
+    // retry comes after 11:00, which is the tick decided without catch-up.
+    const { state, reconcile } = harness(
+      swf(
+        // Room for both: the earlier run is still active.
+        { noCatchup: true, maxConcurrency: 10 },
+        { trigger: { lastTriggeredTime: '2026-03-01T09:00:00Z', lastWorkflowIndex: 0 } },
+      ),
+      Date.parse('2026-03-01T11:00:05Z'),
+    );
+    state.workflows = [made(1, '2026-03-01T10:00:01Z')];
+    await reconcile();
+    expect(state.runs).toEqual([]);
+    expect(state.stored.status?.trigger?.lastWorkflowIndex).toBe(1);
+
+    state.cached = state.stored;
+    await reconcile();
+    expect(state.runs.map((r) => r.run?.displayName)).toEqual([`hourly-2-${fnv32a('hourly-2')}`]);
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 2,
+      lastTriggeredTime: '2026-03-01T11:00:00Z',
+    });
+  });
+
+  it('after a crash, with catch-up, records the run the API server made for the same tick', async () => {
+    const { state, reconcile } = harness(
+      swf({}, { trigger: { lastTriggeredTime: '2026-03-01T09:00:00Z', lastWorkflowIndex: 0 } }),
+      Date.parse('2026-03-01T11:00:05Z'),
+    );
+    state.workflows = [made(1, '2026-03-01T10:00:01Z')];
+    await reconcile();
+    expect(state.runs).toEqual([]);
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 1,
+      lastTriggeredTime: '2026-03-01T10:00:00Z',
+    });
+    expect(behind(state.events)).toEqual([]);
+  });
+
+  it('takes a CreateRun answered with a run made before this tick (de-duplicated by name) for no run', async () => {
+    const { state, reconcile } = harness(swf({}, AFTER_RUN_1), Date.parse('2026-03-01T11:00:01Z'));
+    // The run of index 2's name was stored at 10:30 (its Workflow is gone): the server returns it.
+    state.createRunAnswer = () =>
+      ({ runId: 'old-run', createdAt: { seconds: at('2026-03-01T10:30:00Z'), nanos: 0 } }) as Run;
+
+    const first = await reconcile();
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 2,
+      lastTriggeredTime: '2026-03-01T10:00:00Z',
+    });
+    expect(first.requeueAtMs).toBe(state.now);
+    expect(behind(state.events).map((e) => e.message)).toEqual([
+      expect.stringContaining(
+        `CreateRun for run hourly-2-${fnv32a('hourly-2')} (the tick of 2026-03-01T11:00:00Z) answered with run old-run, which the KFP API server made at 2026-03-01T10:30:00Z`,
+      ),
+    ]);
+
+    state.createRunAnswer = undefined;
+    state.cached = state.stored;
+    await reconcile();
+    expect(state.runs.map((r) => r.run?.displayName?.split('-')[1])).toEqual(['2', '3']);
+    expect(state.stored.status?.trigger).toMatchObject({
+      lastWorkflowIndex: 3,
+      lastTriggeredTime: '2026-03-01T11:00:00Z',
+    });
+  });
+
+  it('counts active runs found beyond the status toward maxConcurrency, and leaves them until the tick may start', async () => {
+    const { state, reconcile } = harness(
+      swf({ ...EMBEDDED, noCatchup: true, maxConcurrency: 2 }, AFTER_RUN_1),
+      Date.parse('2026-03-01T13:00:01Z'),
+    );
+    state.workflows = [own(2, '2026-03-01T11:00:00Z'), own(3, '2026-03-01T12:00:00Z')];
+    await reconcile();
+    expect(state.created).toEqual([]);
+    expect(state.stored.status?.trigger?.lastWorkflowIndex).toBe(1);
+  });
+
+  it('marks a run-now Workflow with its value, and records it after a crash for that value only', async () => {
+    const resource = swf({ ...EMBEDDED, enabled: false }, AFTER_RUN_1);
+    const asked = { ...resource, metadata: { ...resource.metadata, annotations: { [RUN_NOW]: 'now' } } };
+    const { state, reconcile } = harness(asked, Date.parse('2026-03-01T10:20:07Z'));
+    await reconcile();
+    expect(state.created[0]?.metadata.annotations?.[RUN_NOW]).toBe('now');
+
+    // The retry, a second later (another epoch), finds that Workflow: it is this value's run.
+    const retry = harness(asked, Date.parse('2026-03-01T10:20:08Z'));
+    retry.state.workflows = [own(2, '2026-03-01T10:20:07Z', 'now')];
+    await retry.reconcile();
+    expect(retry.state.created).toEqual([]);
+    expect(retry.state.stored.status?.trigger?.lastWorkflowIndex).toBe(2);
+
+    // Another value's run under that index is not this one's.
+    const other = harness(asked, Date.parse('2026-03-01T10:20:08Z'));
+    other.state.workflows = [own(2, '2026-03-01T10:20:07Z', 'before')];
+    await other.reconcile();
+    expect(other.state.created).toEqual([]);
+    expect(other.state.stored.status?.trigger?.lastWorkflowIndex).toBe(2);
+    other.state.cached = other.state.stored;
+    await other.reconcile();
+    expect(other.state.created.map((w) => w.metadata.name)).toEqual([`hourly-3-${fnv32a('hourly-3')}`]);
+  });
+});
+
+describe('ScheduledWorkflowReconciler: skipped ticks reported once recorded', () => {
+  const DEADLINE = 'scheduledworkflows.kubeflow.org/starting-deadline-seconds';
+  const late = () => {
+    const resource = swf(
+      {},
+      { trigger: { lastTriggeredTime: '2026-03-01T10:00:00Z', lastWorkflowIndex: 0 } },
+    );
+    return { ...resource, metadata: { ...resource.metadata, annotations: { [DEADLINE]: '600' } } };
+  };
+  const skipEvents = (events: CoreV1Event[]) => events.filter((e) => e.reason === 'SkippedTicks');
+  const skippedCount = async (metrics: ControllerMetrics) =>
+    (await metrics.skippedTicks.get()).values.find((v) => v.labels.reason === 'starting_deadline')?.value ??
+    0;
+
+  it('reports a skip only once the write that records it, which waited for the budget, is made', async () => {
+    const { state, metrics, reconcile, openBudget } = harness(late(), Date.parse('2026-03-01T13:30:00Z'), {
+      budget: false,
+    });
+    await reconcile();
+    expect(skipEvents(state.events)).toEqual([]);
+    expect(await skippedCount(metrics)).toBe(0);
+
+    openBudget();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.stored.status?.trigger?.lastTriggeredTime).toBe('2026-03-01T13:00:00Z');
+    expect(skipEvents(state.events)).toHaveLength(1);
+    expect(await skippedCount(metrics)).toBe(3);
+  });
+
+  it('never reports a skip whose write was dropped (leadership lost): the next leader does', async () => {
+    const { state, metrics, reconcile, openBudget } = harness(late(), Date.parse('2026-03-01T13:30:00Z'), {
+      budget: false,
+    });
+    const leading = new AbortController();
+    await reconcile(leading.signal);
+    leading.abort();
+    openBudget();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.replaced).toEqual([]);
+    expect(skipEvents(state.events)).toEqual([]);
+    expect(await skippedCount(metrics)).toBe(0);
   });
 });

@@ -5,9 +5,11 @@ import {
   ANNOTATION_RUN_NOW,
   ANNOTATION_STARTING_DEADLINE_SECONDS,
   type ArgoWorkflow,
+  behindMessage,
   buildRunRequest,
   buildWorkflow,
   computeStatus,
+  createdForTick,
   formatKubeTime,
   isCompleted,
   lastIndex,
@@ -15,6 +17,10 @@ import {
   nextIndex,
   nextResourceName,
   nextRunWorkflow,
+  planNextRun,
+  type RunIntent,
+  type RunPlan,
+  type RunsBeyond,
   readAnnotations,
   type ScheduleAnnotations,
   type ScheduledWorkflow,
@@ -22,6 +28,7 @@ import {
   type SpecProblem,
   type StatusInputs,
   shouldBlockV1,
+  type UnrecordedRun,
   type V1BlockSettings,
   workflowRuns,
 } from './domain/index.js';
@@ -42,7 +49,7 @@ import { type KubeApi, statusCode } from './kube/kube-api.js';
 import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
 import { type Caches, keyOf, type ObjectKey, type ReconcileResult, type Reconciler } from './reconcile.js';
-import { StatusWrites } from './status-writes.js';
+import { DRAIN_DEADLINE_MS, StatusWrites } from './status-writes.js';
 
 /** Condition reason when a run could not be submitted (retried with backoff). */
 export const SUBMIT_FAILED_REASON = 'SubmitFailed';
@@ -112,7 +119,15 @@ export interface ReconcilerDeps {
  * answer side by side and the status keeps upstream's fields only. That write is the one the
  * never-twice rule already relies on: a crash after the run started but before the write leaves
  * the run's Workflow under the next index, and the retry records it, with the value, instead of
- * starting another. A Workflow of the next index found made is recorded, never skipped.
+ * starting another.
+ *
+ * A Workflow found at or above the next index is recorded as the run being decided only when it is
+ * that run ({@link planRun}: its tick or its `run-now` value says so). Others mean the status was
+ * set back while its Workflows stayed (a restore, a `kubectl replace` of an old copy; the CRD has
+ * no status subresource): the index moves past all of them in a write of its own, with a Warning
+ * `StatusBehindWorkflows`, and the run due starts in the next pass under the new index. So does a
+ * `CreateRun` that answers with a run the KFP API server made before this tick (its de-duplication
+ * by display name returns the old run of an index used before).
  */
 export class ScheduledWorkflowReconciler implements Reconciler {
   readonly #deps: ReconcilerDeps;
@@ -141,21 +156,30 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     const workflows = this.#deps.caches.workflowsOf(key);
     const runs = workflowRuns(swf, workflows);
     const base = { active: runs.active, completed: runs.completed };
-    // The next run, made already but not recorded yet (a crash, an unanswered call): it is this
-    // tick's run, not one that holds this tick back under maxConcurrency.
-    const made = nextRunWorkflow(swf, workflows);
-    const madeIsActive = made !== undefined && !isCompleted(made);
+    // Runs made and not recorded yet: a crash's (the run being decided: recorded, never started
+    // again), or, after the status was set back, older ones (never taken for the run being decided).
 
     let options: ScheduleAnnotations;
     let decision: ScheduleDecision;
+    let intent: RunIntent | null;
+    let plan: RunPlan;
     try {
       options = readAnnotations(swf);
+      const zone = options.zone ?? this.#deps.zone;
+      const next = planNextRun(swf, workflows, {
+        nowEpoch,
+        zone,
+        startingDeadlineSeconds: options.startingDeadlineSeconds,
+        runNow: options.pendingRunNow,
+      });
+      ({ intent, plan } = next);
+      // The run being decided, made already, does not hold itself back under maxConcurrency.
+      const mineActive = plan.kind === 'adopt' && !isCompleted(plan.run.workflow);
       decision = decideSchedule(swf, {
         nowEpoch,
-        activeWorkflowCount: runs.active.length - (madeIsActive ? 1 : 0),
-        zone: options.zone ?? this.#deps.zone,
-        // A made run was started in time: it is recorded for its tick, never skipped.
-        startingDeadlineSeconds: made ? null : options.startingDeadlineSeconds,
+        zone,
+        startingDeadlineSeconds: next.startingDeadlineSeconds,
+        activeWorkflowCount: runs.active.length - (mineActive ? 1 : 0),
       });
     } catch (error) {
       if (!(error instanceof ScheduleError || error instanceof ScheduledWorkflowSpecError)) throw error;
@@ -174,23 +198,41 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       ? { ticks: decision.skipped, deadlineSeconds: options.startingDeadlineSeconds ?? 0 }
       : undefined;
     const skipped = skips && { skippedThroughEpoch: skips.ticks.lastEpoch };
-    if (runNow === null && (!decision.shouldRunNow || scheduledEpoch === null)) {
-      await this.#writeStatus(
+    const starts = runNow !== null || (decision.shouldRunNow && scheduledEpoch !== null);
+    const wait = swf.spec.enabled === true && scheduledEpoch !== null && scheduledEpoch > nowEpoch;
+    // Runs found that are not the one due (or nothing is due, so none can be): the index moves past
+    // them first, in a write of its own, since the KFP API server numbers a run's Workflow from the
+    // stored index. A run held back (maxConcurrency, disabled) leaves them until its turn comes.
+    if (plan.kind === 'move-past' && (starts || intent === null)) {
+      await this.#movePast(
         swf,
+        plan.beyond,
         { ...base, ...skipped, submitted: false, scheduledEpoch, nextScheduledEpochAfterSubmit: null },
         log,
         skips,
       );
+      return { requeueAtMs: starts ? nowMs : wait ? (scheduledEpoch as number) * 1000 : null };
+    }
+    if (!starts) {
+      await this.#writeStatus(
+        swf,
+        { ...base, ...skipped, submitted: false, scheduledEpoch, nextScheduledEpochAfterSubmit: null },
+        log,
+        this.#reports(swf, log, skips),
+      );
       // More late ticks than one decision skips: the next pass skips on from the last one.
       if (skips?.ticks.more) return { requeueAtMs: nowMs };
-      const wait = swf.spec.enabled === true && scheduledEpoch !== null && scheduledEpoch > nowEpoch;
       if (wait && !embedsSpec(swf)) this.#deps.experiments.prefetch(swf);
-      return { requeueAtMs: wait ? scheduledEpoch * 1000 : null };
+      return { requeueAtMs: wait ? (scheduledEpoch as number) * 1000 : null };
     }
 
     // A run-now run goes first, at once, whatever the schedule says (disabled, held back, ended); a
     // tick due as well follows in the next pass.
     const runEpoch = runNow === null ? (scheduledEpoch as number) : nowEpoch;
+    const made: UnrecordedRun | undefined = plan.kind === 'adopt' ? plan.run : undefined;
+    // The run, seen from the index below it: a run adopted above the next index passes over the
+    // runs under it, which are not this one.
+    const run = made && made.index > nextIndex(swf) ? withLastIndex(swf, made.index - 1) : swf;
     const notSubmitted: StatusInputs = {
       ...base,
       ...skipped,
@@ -200,7 +242,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     };
     if (signal?.aborted) {
       log.info(
-        { run: nextResourceName(swf) },
+        { run: nextResourceName(run) },
         'not starting the run: this replica is stopping or lost leadership',
       );
       return {};
@@ -209,14 +251,27 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       // The KFP API server labels a run's Workflow with the stored index + 1, so the last run must
       // be recorded before this resource's next starts. Other resources' runs go on meanwhile;
       // this key comes back once the write is made.
-      log.debug({ run: nextResourceName(swf) }, 'waiting for the status write that records the last run');
+      log.debug({ run: nextResourceName(run) }, 'waiting for the status write that records the last run');
       return { requeueAtMs: this.#deps.onStatusWritten ? null : nowMs + PENDING_WRITE_POLL_MS };
     }
     this.#deps.onSubmitStep?.('before-submit');
     try {
-      const submitted = await this.#submit(swf, made, runEpoch, nowEpoch, log);
+      const submitted = await this.#submit(run, made?.workflow, runNow, runEpoch, nowEpoch, log);
+      if (submitted !== 'submitted' && 'oldRun' in submitted) {
+        // Nothing started: the API server returned the run an earlier tick made under this index.
+        const found: RunsBeyond = {
+          recordedIndex: lastIndex(swf),
+          throughIndex: nextIndex(swf),
+          count: 1,
+          throughEpoch: null,
+        };
+        const created = formatKubeTime(submitted.oldRun.createdAt?.seconds ?? 0);
+        const answer = `CreateRun for run ${nextResourceName(swf)} (the tick of ${formatKubeTime(runEpoch)}) answered with run ${submitted.oldRun.runId}, which the KFP API server made at ${created}, before that tick`;
+        await this.#movePast(swf, found, notSubmitted, log, skips, answer);
+        return { requeueAtMs: nowMs };
+      }
       if (submitted !== 'submitted') {
-        if (skips) await this.#writeStatus(swf, notSubmitted, log, skips);
+        if (skips) await this.#writeStatus(swf, notSubmitted, log, this.#reports(swf, log, skips));
         log.info(
           { run: nextResourceName(swf), until: new Date(submitted.waitUntilMs).toISOString() },
           "the last CreateRun for this run got no answer; waiting for the run's Workflow before calling again",
@@ -234,9 +289,12 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         reason: SUBMIT_FAILED_REASON,
       };
       this.#deps.events.warning(swf, EventReason.Failed, `Transient failure: ${message}`);
-      await this.#writeStatus(swf, { ...notSubmitted, error: problem }, log, skips).catch((e: unknown) =>
-        log.warn({ err: errorText(e) }, 'could not record the failure in the status'),
-      );
+      await this.#writeStatus(
+        swf,
+        { ...notSubmitted, error: problem },
+        log,
+        this.#reports(swf, log, skips),
+      ).catch((e: unknown) => log.warn({ err: errorText(e) }, 'could not record the failure in the status'));
       throw new Error(message);
     }
     this.#deps.onSubmitStep?.('after-submit');
@@ -248,23 +306,24 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     await this.#writeStatus(
       swf,
       {
-        ...(await this.#historyWithRun(key, swf)),
+        ...(await this.#historyWithRun(key, run)),
         ...skipped,
         submitted: true,
         scheduledEpoch: runEpoch,
         nextScheduledEpochAfterSubmit: after,
         ...(runNow !== null && { runNow }),
+        ...(made && { runIndex: made.index }),
       },
       log,
-      skips,
+      this.#reports(swf, log, skips, plan.kind === 'adopt' ? plan.beyond : null),
     );
     this.#deps.onSubmitStep?.('after-status');
     if (runNow !== null) {
-      log.info({ run: nextResourceName(swf), runNow }, 'run started for a new run-now value');
+      log.info({ run: nextResourceName(run), runNow }, 'run started for a new run-now value');
       this.#deps.events.normal(
         swf,
         EventReason.RunNow,
-        `started run ${nextResourceName(swf)} for ${ANNOTATION_RUN_NOW}=${JSON.stringify(runNow)}`,
+        `started run ${nextResourceName(run)} for ${ANNOTATION_RUN_NOW}=${JSON.stringify(runNow)}`,
       );
     }
     // Catch-up: a next fire time already past is run right away (a disabled schedule has none).
@@ -272,14 +331,21 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     return { requeueAtMs: waits ? Math.max(after * 1000, nowMs) : null };
   }
 
-  /** Starts the next run, or records it when it was `made` already; or says until when it must wait. */
+  /**
+   * Starts the next run, scheduled at `scheduledEpoch`, for `runNow` (null: the tick at
+   * `scheduledEpoch`), or records it when it was `made` already; or says until when it must wait,
+   * or that `CreateRun` answered with an older run (`oldRun`), made before the tick, so nothing
+   * started.
+   */
   async #submit(
     swf: ScheduledWorkflow,
     made: ArgoWorkflow | undefined,
+    runNow: string | null,
     scheduledEpoch: number,
     nowEpoch: number,
     log: Logger,
-  ): Promise<'submitted' | { waitUntilMs: number }> {
+  ): Promise<'submitted' | { waitUntilMs: number } | { oldRun: Run }> {
+    const tickEpoch = runNow === null ? scheduledEpoch : null;
     const { namespace = '' } = swf.metadata;
     const runName = nextResourceName(swf);
     const started = performance.now();
@@ -303,7 +369,12 @@ export class ScheduledWorkflowReconciler implements Reconciler {
             `namespace ${namespace} is not allowed to run v1 pipelines; please migrate to KFP v2 pipelines`,
           );
         }
-        const workflow = buildWorkflow(swf, { scheduledEpoch, nowEpoch, runUuid: this.#newRunId() });
+        const workflow = buildWorkflow(swf, {
+          scheduledEpoch,
+          nowEpoch,
+          runUuid: this.#newRunId(),
+          ...(runNow !== null && { runNow }),
+        });
         const outcome = await this.#deps.kubeApi.createWorkflow(namespace, workflow);
         if (typeof outcome === 'object') {
           // Recording it would count a run that never started; waiting (with backoff) lets the
@@ -319,7 +390,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
           'workflow submitted',
         );
       } else {
-        const waiting = await this.#createRun(swf, scheduledEpoch, nowEpoch, log);
+        const waiting = await this.#createRun(swf, scheduledEpoch, tickEpoch, nowEpoch, log);
         if (waiting) return waiting;
       }
       operation('ok');
@@ -340,14 +411,17 @@ export class ScheduledWorkflowReconciler implements Reconciler {
 
   /**
    * The latest-version path (the run's Workflow is not there): holds back while an earlier call's
-   * outcome is unknown, else calls `CreateRun`.
+   * outcome is unknown, else calls `CreateRun`. The API server de-duplicates by display name, so
+   * for a tick (`tickEpoch`) an answer made before that tick is an older run of this index, not a
+   * new one: it is returned as `oldRun`.
    */
   async #createRun(
     swf: ScheduledWorkflow,
     scheduledEpoch: number,
+    tickEpoch: number | null,
     nowEpoch: number,
     log: Logger,
-  ): Promise<{ waitUntilMs: number } | undefined> {
+  ): Promise<{ waitUntilMs: number } | { oldRun: Run } | undefined> {
     const runName = nextResourceName(swf);
     const call = outcomeKey(swf);
     const waitUntilMs = this.#unknownOutcomes.waitUntil(call, this.#now());
@@ -362,6 +436,9 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       throw error;
     }
     this.#unknownOutcomes.resolve(call);
+    // A server that leaves the creation time unset (0) says nothing about which run this is.
+    const createdEpoch = run.createdAt?.seconds || undefined;
+    if (tickEpoch !== null && !createdForTick(createdEpoch, tickEpoch)) return { oldRun: run };
     this.#deps.metrics.submissions.inc({ path: 'create_run', outcome: 'created' });
     log.info({ run: runName, runId: run.runId, scheduledAt: formatKubeTime(scheduledEpoch) }, 'run created');
     return undefined;
@@ -404,19 +481,81 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     const reason = error instanceof ScheduledWorkflowSpecError ? error.reason : undefined;
     log.warn({ field, rule, reason }, 'invalid ScheduledWorkflow; waiting for it to change');
     this.#deps.events.warning(swf, reason ?? EventReason.InvalidSpec, `Permanent failure: ${field}: ${rule}`);
-    await this.#writeStatus(swf, { ...inputs, error: { field, rule, reason } }, log, skips);
+    await this.#writeStatus(
+      swf,
+      { ...inputs, error: { field, rule, reason } },
+      log,
+      this.#reports(swf, log, skips),
+    );
     return {};
   }
 
   /**
+   * Moves the index past runs `found` beyond the status, none of them the run due, in a write of
+   * its own, and reports a Warning once that write is made. `why` says how they were found, when
+   * not in the cache.
+   */
+  async #movePast(
+    swf: ScheduledWorkflow,
+    found: RunsBeyond,
+    inputs: StatusInputs,
+    log: Logger,
+    skips: SkipReport | undefined,
+    why?: string,
+  ): Promise<void> {
+    const moved = { throughIndex: found.throughIndex, throughEpoch: found.throughEpoch };
+    log.warn(
+      { recordedIndex: found.recordedIndex, throughIndex: found.throughIndex, runs: found.count, why },
+      'the status is behind its Workflows; moving the index past them',
+    );
+    const report = this.#reports(swf, log, skips);
+    await this.#writeStatus(swf, { ...inputs, runsBeyond: moved }, log, () => {
+      report?.();
+      const message = behindMessage(found, 'move-past');
+      this.#deps.events.warning(swf, EventReason.StatusBehindWorkflows, why ? `${why}; ${message}` : message);
+    });
+  }
+
+  /**
+   * What to report once the write that records it is made: ticks skipped past their starting
+   * deadline, and a status found behind its Workflows (`beyond`, when a run found was adopted).
+   */
+  #reports(
+    swf: ScheduledWorkflow,
+    log: Logger,
+    skips: SkipReport | undefined,
+    beyond: RunsBeyond | null = null,
+  ): (() => void) | undefined {
+    if (!skips && !beyond) return undefined;
+    return () => {
+      if (skips) this.#reportSkipped(swf, skips, log);
+      if (beyond) {
+        this.#deps.events.warning(swf, EventReason.StatusBehindWorkflows, behindMessage(beyond, 'adopt'));
+      }
+    };
+  }
+
+  /**
+   * At shutdown: makes the status writes that wait for the budget, for at most `deadlineMs`
+   * ({@link StatusWrites.drain}); resolves with the number not made. Call it once the reconciles
+   * ended (after the signal aborted), while this replica still holds its lease, and never after
+   * leadership was lost.
+   */
+  drainStatusWrites(deadlineMs: number = DRAIN_DEADLINE_MS): Promise<number> {
+    return this.#statusWrites.drain(deadlineMs);
+  }
+
+  /**
    * Writes status, labels and annotations when they changed; on a conflict, recomputes from a fresh
-   * read. Ticks skipped in this reconcile (`skips`) are reported once the write recording them is done.
+   * read. `onWritten` (what this reconcile reports, such as skipped ticks) is called once the write
+   * is made, which may be after this returns when the write waits for the budget, and never when no
+   * write is needed or it is dropped.
    */
   async #writeStatus(
     swf: ScheduledWorkflow,
     inputs: StatusInputs,
     log: Logger,
-    skips?: SkipReport,
+    onWritten?: () => void,
   ): Promise<void> {
     const { namespace = '', name = '' } = swf.metadata;
     let current = swf;
@@ -425,8 +564,12 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       if (!needsStatusWrite(current, status, labels, Math.floor(this.#now() / 1000))) return;
       try {
         // At once if the budget allows; else it waits for the budget and this worker moves on.
-        await this.#statusWrites.write(keyOf(current.metadata), current, { status, labels, annotations });
-        if (skips) this.#reportSkipped(swf, skips, log);
+        await this.#statusWrites.write(
+          keyOf(current.metadata),
+          current,
+          { status, labels, annotations },
+          onWritten,
+        );
         return;
       } catch (error) {
         if (statusCode(error) !== 409 || attempt >= CONFLICT_RETRIES) throw error;
@@ -486,6 +629,10 @@ function outcomeKey(swf: ScheduledWorkflow): string {
 
 function submitTarget(swf: ScheduledWorkflow): string {
   return embedsSpec(swf) ? 'argoproj.io/v1alpha1 Workflow create' : 'RunService.CreateRun';
+}
+
+function withLastIndex(swf: ScheduledWorkflow, index: number): ScheduledWorkflow {
+  return { ...swf, status: { ...swf.status, trigger: { ...swf.status?.trigger, lastWorkflowIndex: index } } };
 }
 
 function withLastTriggered(swf: ScheduledWorkflow, epoch: number): ScheduledWorkflow {

@@ -164,7 +164,7 @@ describe('StatusWrites', () => {
     expect(writes.pending).toBe(0);
   });
 
-  it('drops what waits, and writes nothing more, once the replica stops leading', async () => {
+  it('writes nothing more once the replica stops leading, and drops what waited when it leads again', async () => {
     const { state, writes, open, metrics } = harness({ budget: false });
     const leading = new AbortController();
     writes.stopWhen(leading.signal);
@@ -173,10 +173,86 @@ describe('StatusWrites', () => {
     leading.abort();
     open();
     await settle();
+    expect(state.replaced).toEqual([]);
 
+    // A later term starts from what the API server has: the lost term's writes are not made.
+    writes.stopWhen(new AbortController().signal);
+    await settle();
     expect(state.replaced).toEqual([]);
     expect(writes.pending).toBe(0);
     expect((await metrics.statusWritesPending.get()).values[0]?.value).toBe(0);
+  });
+
+  it('makes what waits when drained at shutdown, and resolves once none is left', async () => {
+    const { state, writes, open } = harness({ budget: false });
+    const running = new AbortController();
+    writes.stopWhen(running.signal);
+    await writes.write(KEY, swf(0), recording(1));
+    await writes.write('team/other', swf(0), recording(4));
+    running.abort();
+
+    const drained = writes.drain(60_000);
+    open();
+    expect(await drained).toBe(0);
+    expect(state.replaced.map((o) => o.status?.trigger?.lastWorkflowIndex).sort()).toEqual([1, 4]);
+    expect(writes.pending).toBe(0);
+  });
+
+  it('gives up a drain at its deadline when writes cannot be made (a dead network), dropping them', async () => {
+    const { state, writes } = harness({ budget: false });
+    const running = new AbortController();
+    writes.stopWhen(running.signal);
+    await writes.write(KEY, swf(0), recording(1));
+    running.abort();
+
+    const started = Date.now();
+    // The budget never opens: the write hangs as on a dead connection.
+    expect(await writes.drain(50)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(state.replaced).toEqual([]);
+    expect(writes.pending).toBe(0);
+  });
+
+  it('resolves a drain at once when nothing waits', async () => {
+    const { writes } = harness({ budget: true });
+    expect(await writes.drain(60_000)).toBe(0);
+  });
+
+  it.each([
+    ['made at once', { budget: true, deferred: false, replaced: false, dropped: false }, 1],
+    [
+      'deferred, once the budget allows',
+      { budget: false, deferred: true, replaced: false, dropped: false },
+      1,
+    ],
+    [
+      'replaced by a newer write of the key, once that one is made',
+      { budget: false, deferred: true, replaced: true, dropped: false },
+      1,
+    ],
+    [
+      'dropped (leadership lost, then a new term)',
+      { budget: false, deferred: true, replaced: false, dropped: true },
+      0,
+    ],
+  ])('tells onWritten only once its write is made: %s', async (_case, how, told) => {
+    const { writes, open } = harness({ budget: how.budget });
+    const leading = new AbortController();
+    writes.stopWhen(leading.signal);
+    let calls = 0;
+    await writes.write(KEY, swf(0), recording(1), () => {
+      calls += 1;
+    });
+    if (how.deferred) expect(calls).toBe(0);
+    if (how.replaced) await writes.write(KEY, writes.overlay(KEY, swf(0)), recording(2));
+    if (how.dropped) {
+      leading.abort();
+      writes.stopWhen(new AbortController().signal);
+    }
+    open();
+    await settle();
+    await settle();
+    expect(calls).toBe(told);
   });
 
   it('writes over a fresh read after a conflict, keeping the labels someone else set', async () => {

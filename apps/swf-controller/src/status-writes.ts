@@ -13,6 +13,12 @@ const DEFAULT_CONCURRENCY = 8;
 const CONFLICT_RETRIES = 5;
 /** Wait before a deferred write that failed otherwise is tried again. */
 const RETRY_DELAY_MS = 1_000;
+/**
+ * How long {@link StatusWrites.drain} goes on making waiting writes at shutdown: long enough for a
+ * budget of five writes a second to make a few dozen, short enough to stay well inside a pod's
+ * termination grace period (30 s) and a lease's duration, whatever the network does.
+ */
+export const DRAIN_DEADLINE_MS = 5_000;
 
 /** Status, labels and annotations to write over a ScheduledWorkflow. */
 export interface StatusWrite {
@@ -45,6 +51,11 @@ interface Pending extends StatusWrite {
    * the same name is another object: the write is never made over it.
    */
   readonly uid: string | undefined;
+  /**
+   * Told once this write, or a newer one of the same key that carries it on, is made; never when
+   * it is dropped. Each is called at most once.
+   */
+  readonly onWritten: ReadonlyArray<() => void>;
 }
 
 /**
@@ -59,8 +70,11 @@ interface Pending extends StatusWrite {
  * labels a run's Workflow with the stored last index + 1, so each run must be stored before the
  * next of the same resource starts. `onStatusWritten` brings the key back once its write is made.
  *
- * What waits here is lost if the process stops; that is safe, because the runs it records exist:
- * the next reconcile finds each made run's Workflow and records it without a new call.
+ * What waits here is lost if the process stops without {@link drain}; that is safe, because the
+ * runs it records exist: the next reconcile finds each made run's Workflow and records it without a
+ * new call. What a write records beyond runs (ticks skipped past their starting deadline) is
+ * reported through the write's `onWritten`, only once it is made, so that a write dropped here is
+ * not reported here and again by whoever makes it next.
  */
 export class StatusWrites {
   readonly #deps: StatusWritesDeps;
@@ -73,6 +87,10 @@ export class StatusWrites {
   #writers = 0;
   #seq = 0;
   #signal: AbortSignal | undefined;
+  /** While {@link drain} runs: writers go on after the signal aborted. */
+  #draining = false;
+  /** Told whenever a write is made, dropped or ends its flight (what {@link drain} waits on). */
+  #changed: (() => void) | undefined;
 
   constructor(deps: StatusWritesDeps) {
     this.#deps = deps;
@@ -80,22 +98,44 @@ export class StatusWrites {
   }
 
   /**
-   * Writes only while `signal` has not aborted (this replica leads and runs). When it aborts,
-   * whatever waits is dropped: the runs it records exist, and whoever reconciles next (this
-   * replica again, or a new leader) records them from their Workflows.
+   * Writes only while `signal` has not aborted (this replica leads and runs). When it aborts, no
+   * waiting write starts any more: a shutdown then makes them with {@link drain}; after a lost
+   * lease they are dropped (no drain, and a new `signal` drops what an aborted one left), since
+   * another replica leads now. Either way the runs they record exist, and whoever reconciles next
+   * records them from their Workflows.
    */
   stopWhen(signal: AbortSignal): void {
     if (this.#signal === signal) return;
+    if (this.#signal?.aborted) this.#dropAll();
     this.#signal = signal;
-    signal.addEventListener(
-      'abort',
-      () => {
-        this.#pending.clear();
-        this.#queue.clear();
-        this.#deps.metrics.statusWritesPending.set(0);
-      },
-      { once: true },
-    );
+  }
+
+  /**
+   * At shutdown, after the signal aborted and the reconciles ended: makes the writes that wait,
+   * as the budget allows, until none waits or is in flight, or `deadlineMs` passes (a dead network
+   * does not hold the shutdown). What is left then is dropped. Resolves with the number of writes
+   * not made.
+   */
+  async drain(deadlineMs = DRAIN_DEADLINE_MS): Promise<number> {
+    this.#draining = true;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, deadlineMs);
+        this.#changed = () => {
+          if (this.#pending.size === 0 && this.#inFlight.size === 0) resolve();
+        };
+        this.#startWriters();
+        this.#changed();
+      });
+    } finally {
+      clearTimeout(timer);
+      this.#changed = undefined;
+      this.#draining = false;
+    }
+    const left = this.#pending.size;
+    this.#dropAll();
+    return left;
   }
 
   /** Writes waiting for the budget. */
@@ -124,12 +164,15 @@ export class StatusWrites {
   /**
    * Writes `write` over `current` now if the budget has a token, else keeps it for a writer that
    * waits for one. `'written'` returns the object as stored; a 409 Conflict is thrown to the
-   * caller, who recomputes from a fresh read.
+   * caller, who recomputes from a fresh read. `onWritten` is called once the write is made (at
+   * once, or when the deferred write, or a newer one of this key that replaced it, is made), and
+   * never if it is dropped.
    */
   async write(
     key: ObjectKey,
     current: ScheduledWorkflow,
     write: StatusWrite,
+    onWritten?: () => void,
   ): Promise<{ outcome: 'written'; stored: ScheduledWorkflow } | { outcome: 'deferred' }> {
     const seq = ++this.#seq;
     const started = performance.now();
@@ -144,7 +187,10 @@ export class StatusWrites {
       throw error;
     }
     if (stored === 'throttled') {
-      this.#pending.set(key, { ...write, seq, uid: current.metadata.uid });
+      // A newer write of the key carries the older's status on, so it reports for both.
+      const carried = this.#pending.get(key)?.onWritten ?? [];
+      const told = onWritten ? [...carried, once(onWritten)] : carried;
+      this.#pending.set(key, { ...write, seq, uid: current.metadata.uid, onWritten: told });
       // A key in flight is queued again when its flight ends.
       if (!this.#inFlight.has(key)) this.#queue.add(key);
       this.#deps.metrics.statusWritesPending.set(this.#pending.size);
@@ -153,6 +199,7 @@ export class StatusWrites {
     }
     this.#observe('ok', started);
     this.#deps.caches.wrote(stored);
+    onWritten?.();
     return { outcome: 'written', stored };
   }
 
@@ -168,7 +215,7 @@ export class StatusWrites {
   async #writer(): Promise<void> {
     for (;;) {
       const id = this.#queue.values().next().value;
-      if (id === undefined || this.#signal?.aborted) return;
+      if (id === undefined || (this.#signal?.aborted && !this.#draining)) return;
       this.#queue.delete(id);
       // A newer write of a key in flight is queued again when that flight ends (see #forget).
       if (!this.#pending.has(id) || this.#inFlight.has(id)) continue;
@@ -190,6 +237,7 @@ export class StatusWrites {
         }, RETRY_DELAY_MS).unref();
       } finally {
         this.#inFlight.delete(id);
+        this.#changed?.();
       }
       // A newer write of this key came while it was in flight: it goes next.
       if (!failed && this.#pending.has(id)) this.#queue.add(id);
@@ -204,11 +252,17 @@ export class StatusWrites {
     let current = this.#deps.caches.scheduledWorkflow(id);
     for (let attempt = 0; ; attempt++) {
       let written: Pending | undefined;
+      let paused = false;
       const started = performance.now();
       try {
         const stored = await this.#deps.kubeApi.replaceScheduledWorkflowWhenAllowed(() => {
           const pending = this.#pending.get(id);
           if (!pending) return undefined;
+          if (this.#signal?.aborted && !this.#draining) {
+            // Stopped while this waited for the budget: it waits for a drain (or is dropped).
+            paused = true;
+            return undefined;
+          }
           const base = attempt === 0 ? this.#deps.caches.scheduledWorkflow(id) : current;
           // Gone (or another object of the same name now), or recorded further already by another
           // writer: the next reconcile works from that.
@@ -224,9 +278,11 @@ export class StatusWrites {
           written = pending;
           return withWrite(base, pending);
         });
+        if (paused) this.#queue.add(id);
         if (stored === undefined || written === undefined) return;
         this.#observe('ok', started);
         this.#deps.caches.wrote(stored);
+        for (const told of (written as Pending).onWritten) told();
         this.#forget(id, (written as Pending).seq);
         return;
       } catch (error) {
@@ -246,6 +302,14 @@ export class StatusWrites {
       this.#deps.onStatusWritten?.(id);
     }
     this.#deps.metrics.statusWritesPending.set(this.#pending.size);
+    this.#changed?.();
+  }
+
+  /** Drops every write that waits, unmade and unreported. */
+  #dropAll(): void {
+    this.#pending.clear();
+    this.#queue.clear();
+    this.#deps.metrics.statusWritesPending.set(0);
   }
 
   #observe(status: 'ok' | 'error', started: number): void {
@@ -254,6 +318,16 @@ export class StatusWrites {
       (performance.now() - started) / 1000,
     );
   }
+}
+
+/** `told`, called at most once however often it is called. */
+function once(told: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    told();
+  };
 }
 
 /** Whether `write` was computed for `swf`, and not for an earlier object of the same name. */

@@ -78,7 +78,7 @@ function indexAbove(workflow: ArgoWorkflow, bound: number): boolean {
  * object (its uid) and not by an earlier ScheduledWorkflow of the same name whose Workflows the
  * garbage collector has not removed yet.
  */
-function isRunOf(swf: ScheduledWorkflow, workflow: ArgoWorkflow): boolean {
+export function isRunOf(swf: ScheduledWorkflow, workflow: ArgoWorkflow): boolean {
   const { namespace, labels = {} } = workflow.metadata;
   if (namespace !== swf.metadata.namespace || labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== swf.metadata.name)
     return false;

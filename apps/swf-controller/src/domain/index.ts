@@ -41,6 +41,7 @@ export {
 export type { JsonObject } from './json.js';
 export {
   ANNOTATION_RUN_NAME,
+  ANNOTATION_WORKFLOW_RUN_NOW,
   LABEL_ARGO_COMPLETED,
   LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW,
   LABEL_RUN_ID,
@@ -81,6 +82,20 @@ export {
 } from './status.js';
 export { StrftimePatternError, strftime } from './strftime.js';
 export * from './types.js';
+export {
+  behindMessage,
+  CLOCK_SKEW_SECONDS,
+  createdForTick,
+  type NextRunInputs,
+  type NextRunPlan,
+  planNextRun,
+  planRun,
+  type RunIntent,
+  type RunPlan,
+  type RunsBeyond,
+  type UnrecordedRun,
+  unrecordedRuns,
+} from './unrecorded-runs.js';
 export { embedsV2Pipeline, isV1PipelinesBlocked, shouldBlockV1, type V1BlockSettings } from './v1-block.js';
 export {
   buildWorkflow,

@@ -14,6 +14,12 @@ export const LABEL_WORKFLOW_EPOCH = `${SWF_LABEL_PREFIX}/workflowEpoch`;
 export const LABEL_WORKFLOW_INDEX = `${SWF_LABEL_PREFIX}/workflowIndex`;
 /** On a Workflow: `"true"` when a ScheduledWorkflow owns it. */
 export const LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW = `${SWF_LABEL_PREFIX}/isOwnedByScheduledWorkflow`;
+/**
+ * On a Workflow the controller makes for a `run-now` request: the value it honours. Its
+ * `workflowEpoch` is the time it started, not a tick, so this is how the retry after a crash
+ * recognises the run as that request's (and a tick's decision as not its own).
+ */
+export const ANNOTATION_WORKFLOW_RUN_NOW = `${SWF_LABEL_PREFIX}/run-now`;
 /** On a Workflow and its pods: the KFP run ID. */
 export const LABEL_RUN_ID = 'pipeline/runid';
 /** On a ScheduledWorkflow: `"true"` or `"false"`, from `spec.enabled`. */

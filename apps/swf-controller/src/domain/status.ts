@@ -60,6 +60,17 @@ export interface StatusInputs {
    * advances, the value is recorded as honoured, and the schedule's trigger times stay as they are.
    */
   readonly runNow?: string;
+  /**
+   * The index of the run `submitted`, when it is not the next one: a run found made above it (the
+   * status was behind its Workflows). @default nextIndex(swf)
+   */
+  readonly runIndex?: number;
+  /**
+   * Runs found beyond the status, none of them this reconcile's, with nothing `submitted`: the index
+   * moves to the highest of them (never back), and the last triggered time to the latest tick among
+   * them when one is known, so neither their indexes nor their ticks are used again.
+   */
+  readonly runsBeyond?: { readonly throughIndex: number; readonly throughEpoch: number | null };
 }
 
 /** The new status and the full new label and annotation sets of the ScheduledWorkflow. */
@@ -116,14 +127,23 @@ function trigger(swf: ScheduledWorkflow, inputs: StatusInputs): TriggerStatus {
   const previous = swf.status?.trigger ?? {};
   const { submitted, scheduledEpoch, nextScheduledEpochAfterSubmit, skippedThroughEpoch } = inputs;
   const scheduledRun = submitted && inputs.runNow === undefined;
+  const beyond = submitted ? undefined : inputs.runsBeyond;
+  // Both move the last triggered time forward only: skipped ticks and ticks found run.
+  const passed = [skippedThroughEpoch, beyond?.throughEpoch].filter(
+    (e): e is number => typeof e === 'number',
+  );
   const lastTriggeredTime =
     scheduledRun && scheduledEpoch !== null
       ? formatKubeTime(scheduledEpoch)
-      : skippedThroughEpoch !== undefined
-        ? formatKubeTime(skippedThroughEpoch)
+      : passed.length > 0
+        ? formatKubeTime(Math.max(...passed))
         : previous.lastTriggeredTime;
   const next = submitted ? nextScheduledEpochAfterSubmit : scheduledEpoch;
-  const lastWorkflowIndex = submitted ? nextIndex(swf) : previous.lastWorkflowIndex;
+  const lastWorkflowIndex = submitted
+    ? (inputs.runIndex ?? nextIndex(swf))
+    : beyond
+      ? Math.max(previous.lastWorkflowIndex ?? 0, beyond.throughIndex)
+      : previous.lastWorkflowIndex;
   return {
     ...(lastTriggeredTime !== undefined && { lastTriggeredTime }),
     ...(next !== null && { nextTriggeredTime: formatKubeTime(next) }),
@@ -138,7 +158,8 @@ function trigger(swf: ScheduledWorkflow, inputs: StatusInputs): TriggerStatus {
  * and the new index and points at the following fire time; otherwise it points at the scheduled time.
  * `nextTriggeredTime` is absent when the schedule never fires again. Ticks skipped past the starting
  * deadline move the last triggered time on; a `run-now` run advances only the index, and its value is
- * recorded in the annotations, in the same write, as honoured.
+ * recorded in the annotations, in the same write, as honoured. Runs found beyond a status that was
+ * behind them move the index (and the last triggered time) past them.
  *
  * Times are RFC 3339 in UTC to the second. Empty history lists are left out, as upstream writes them,
  * so the status should replace the stored one (update), not be merged into it.

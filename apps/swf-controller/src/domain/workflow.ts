@@ -12,6 +12,7 @@ import { ARGO_API_VERSION, ARGO_WORKFLOW_KIND, type ArgoWorkflow } from './argo.
 import { WorkflowSpecError } from './errors.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import {
+  ANNOTATION_WORKFLOW_RUN_NOW,
   LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW,
   LABEL_RUN_ID,
   LABEL_SCHEDULED_WORKFLOW_NAME,
@@ -35,6 +36,8 @@ export interface WorkflowRunValues {
   readonly nowEpoch: number;
   /** KFP run ID given to the Workflow (`pipeline/runid`). */
   readonly runUuid: string;
+  /** The `run-now` value the run honours; absent for a tick's run. */
+  readonly runNow?: string;
 }
 
 function invalid(rule: string): WorkflowSpecError {
@@ -150,7 +153,8 @@ export function controllerReference(swf: ScheduledWorkflow): OwnerReference {
  * The Workflow for the next run of `swf`: named `nextResourceName(swf)`, parameters overridden and
  * their macros expanded, labelled with the ScheduledWorkflow's name, the scheduled epoch, the index
  * and the run ID (the run ID also on its pods), `{{workflow.uid}}` replaced by the run ID, and owned
- * by `swf`. The namespace is set to the ScheduledWorkflow's, so a stored Workflow cannot point the
+ * by `swf`. A `run-now` run is annotated with the value it honours ({@link ANNOTATION_WORKFLOW_RUN_NOW}):
+ * its epoch is the time it started, so only that tells a retry which run it is. The namespace is set to the ScheduledWorkflow's, so a stored Workflow cannot point the
  * run elsewhere.
  *
  * @throws WorkflowSpecError when `spec.workflow.spec` is missing, not JSON, or not shaped like a Workflow.
@@ -172,6 +176,10 @@ export function buildWorkflow(swf: ScheduledWorkflow, run: WorkflowRunValues): A
     [LABEL_IS_OWNED_BY_SCHEDULED_WORKFLOW]: 'true',
     [LABEL_RUN_ID]: run.runUuid,
   });
+  if (run.runNow !== undefined) {
+    childObject(metadata as JsonObject, 'annotations', 'metadata.annotations')[ANNOTATION_WORKFLOW_RUN_NOW] =
+      run.runNow;
+  }
   metadata.name = nextResourceName(swf);
   if (swf.metadata.namespace) metadata.namespace = swf.metadata.namespace;
 

@@ -18,6 +18,11 @@ export const EventReason = {
   SkippedTicks: 'SkippedTicks',
   /** A run was started for a new `run-now` value (Normal). */
   RunNow: 'RunNow',
+  /**
+   * The status records fewer runs than exist (Warning): it was set back, e.g. by a restore of an
+   * older copy. Runs found are not taken for later ticks' runs; the index moves past them.
+   */
+  StatusBehindWorkflows: 'StatusBehindWorkflows',
 } as const;
 
 /** Message prefixes as upstream writes them. */
