@@ -118,9 +118,20 @@ export async function runController(config: Config, options: RunOptions): Promis
     createRunGraceMs: config.createRunGraceSeconds * 1000,
     recordRunEvents: config.recordRunEvents,
   });
+  // After a shutdown, never after a lost lease: the status writes still waiting for the budget
+  // are made (within the drain's deadline) while this replica may still write.
+  const drainStatusWrites = async () => {
+    const left = await reconciler.drainStatusWrites();
+    if (left > 0)
+      log.warn(
+        { statusWrites: left },
+        'stopped with status writes not made; the next leader recomputes them',
+      );
+  };
   try {
     if (!config.leaderElect) {
       await controller.run(caches, reconciler, options.signal);
+      await drainStatusWrites();
       return;
     }
     const outcome = await runLeaderElection(
@@ -132,9 +143,11 @@ export async function runController(config: Config, options: RunOptions): Promis
         log,
       },
       options.signal,
-      (leading) => {
+      async (leading) => {
         standingBy = false;
-        return controller.run(caches, reconciler, leading);
+        await controller.run(caches, reconciler, leading);
+        // runLeaderElection releases the lease after this returns, so the drain runs while it is held.
+        if (options.signal.aborted) await drainStatusWrites();
       },
     );
     if (outcome === 'lost') throw new Error('leader election lost; exiting so a fresh process can stand by');
