@@ -1,6 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import { errorText } from '../error-text.js';
 import type { Logger } from '../log.js';
+import { keyOf } from '../reconcile.js';
 
 /**
  * An object the informer caches, as the API server sends it: plain JSON (times are strings, not
@@ -113,7 +115,7 @@ export class ResilientInformer<T extends CachedObject> {
 
   /** A cached object. */
   get(name: string, namespace?: string): T | undefined {
-    return this.#store.get(storeKey({ metadata: { name, namespace } }));
+    return this.#store.get(keyOf({ namespace, name }));
   }
 
   /** Stops watching (the watch in flight is aborted) and cancels a pending restart. */
@@ -143,10 +145,11 @@ export class ResilientInformer<T extends CachedObject> {
         this.#options.onError?.(error);
         const base = this.#options.baseBackoffMs ?? 250;
         const max = this.#options.maxBackoffMs ?? 30_000;
-        const delay = Math.min(max, base * 2 ** Math.min(consecutiveErrors, 20));
+        const wait = Math.min(max, base * 2 ** Math.min(consecutiveErrors, 20));
         consecutiveErrors += 1;
-        log.warn({ path, err: errorText(error), retryInMs: delay }, 'list/watch failed; restarting');
-        await sleep(delay, stop);
+        log.warn({ path, err: errorText(error), retryInMs: wait }, 'list/watch failed; restarting');
+        // Aborted by stop(): the loop then ends.
+        await delay(wait, undefined, { signal: stop }).catch(() => undefined);
         this.restarts += 1;
       }
     }
@@ -158,7 +161,7 @@ export class ResilientInformer<T extends CachedObject> {
     const listed = new Map<string, T>();
     for (const item of result.items) {
       const obj = this.#transform(item);
-      listed.set(storeKey(obj), obj);
+      listed.set(keyOf(obj.metadata), obj);
     }
     for (const [key, old] of [...this.#store]) {
       if (listed.has(key)) continue;
@@ -221,7 +224,7 @@ export class ResilientInformer<T extends CachedObject> {
         latest = item.metadata?.resourceVersion ?? latest;
         if (type === 'BOOKMARK') return;
         const cached = this.#transform(item);
-        const key = storeKey(cached);
+        const key = keyOf(cached.metadata);
         if (type === 'DELETED') {
           const old = this.#store.get(key);
           this.#store.delete(key);
@@ -267,22 +270,4 @@ export class ResilientInformer<T extends CachedObject> {
     for (const resolve of this.#syncWaiters) resolve();
     this.#syncWaiters = [];
   }
-}
-
-function storeKey(obj: CachedObject): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
