@@ -43,6 +43,7 @@ import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
 import { type Caches, keyOf, type ObjectKey, type ReconcileResult, type Reconciler } from './reconcile.js';
 import { StatusWrites } from './status-writes.js';
+import { failedCall } from './submit-failure-reason.js';
 
 /** Condition reason when a run could not be submitted (retried with backoff). */
 export const SUBMIT_FAILED_REASON = 'SubmitFailed';
@@ -228,11 +229,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         return this.#invalid(swf, error, notSubmitted, log, skips);
       this.#deps.metrics.countSubmitFailure(submitPath(swf), error);
       const message = `failed to submit run ${nextResourceName(swf)}: ${errorText(error)}`;
-      const problem: SpecProblem = {
-        field: submitTarget(swf),
-        rule: errorText(error),
-        reason: SUBMIT_FAILED_REASON,
-      };
+      const problem: SpecProblem = { ...failedCall(submitTarget(swf), error), reason: SUBMIT_FAILED_REASON };
       this.#deps.events.warning(swf, EventReason.Failed, `Transient failure: ${message}`);
       await this.#writeStatus(swf, { ...notSubmitted, error: problem }, log, skips).catch((e: unknown) =>
         log.warn({ err: errorText(e) }, 'could not record the failure in the status'),
