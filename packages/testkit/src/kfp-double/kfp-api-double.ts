@@ -406,7 +406,7 @@ export class KfpApiDouble {
   ): Promise<{ run: Run; outcome: 'created' | 'deduplicated' }> {
     this.#throwInjectedFailure();
     const request = call.request.run;
-    // Run_server.go converts the run before createRun wraps its errors, so this one goes out bare.
+    // KFP's run_server.go converts the run before createRun wraps its errors: this one goes out bare.
     if (!request?.displayName) throw emptyRunName();
     const namespace = this.#namespaceOf(request.experimentId);
     const settings = this.#settings;
