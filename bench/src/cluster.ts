@@ -23,7 +23,7 @@ import {
 } from '@swf/testkit';
 import { KeepAliveKubeConfig } from './keep-alive-kubeconfig.js';
 import { KfpDoubleProcess } from './kfp-double-process.js';
-import { type Placement, team } from './population.js';
+import { BENCH_PIPELINE, type Placement, team } from './population.js';
 
 /** Namespace the controller runs in, as the multi-user manifests install it. */
 export const CONTROLLER_NAMESPACE = 'kubeflow';
@@ -121,6 +121,7 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       reviewerKubeconfig: admin.exportConfig(),
       runClusterKubeconfig: apiServer.kubeConfig.exportConfig(),
       experiments: Object.fromEntries(teams.map((t) => [t.experimentId, t.namespace])),
+      pipelines: { [BENCH_PIPELINE.id]: BENCH_PIPELINE.name },
     });
     const argo = options.finishWorkflows
       ? ArgoStandIn.start(admin, { runMs: WORKFLOW_RUN_SECONDS * 1000 })

@@ -15,7 +15,12 @@ import {
 } from '@swf/testkit';
 import type { ObservedCall } from './analysis.js';
 import { KeepAliveKubeConfig } from './keep-alive-kubeconfig.js';
-import type { DoubleConfig, DoubleReport } from './kfp-double-process.js';
+import type {
+  AddRecurringRuns,
+  DoubleConfig,
+  DoubleReport,
+  RecurringRunsAdded,
+} from './kfp-double-process.js';
 import { REPORT_INTERVAL_MS } from './kfp-double-process.js';
 
 /** An access reviewer that times the SubjectAccessReviews it passes on. */
@@ -79,7 +84,7 @@ async function warmConnections(reviewer: AccessReviewer, cluster: KubeRunCluster
       resource: 'runs',
     }),
     // No such object: a look-up by a name no resource has.
-    cluster.findScheduledWorkflow('warm-up', 'warm-up'),
+    cluster.getScheduledWorkflow('default', 'warm-up'),
   ]);
   await Promise.all(calls.flat());
 }
@@ -89,7 +94,21 @@ async function main(config: DoubleConfig): Promise<void> {
   const cluster = new KubeRunCluster(keepAliveConfig(config.runClusterKubeconfig));
   await warmConnections(reviewer, cluster);
   const reviews = new TimedReviewer(reviewer);
-  const double = await KfpApiDouble.start({ reviewer: reviews, experiments: config.experiments, cluster });
+  const double = await KfpApiDouble.start({
+    reviewer: reviews,
+    experiments: config.experiments,
+    pipelines: config.pipelines,
+    cluster,
+  });
+  let rows = 0;
+  process.on('message', (message: Partial<AddRecurringRuns>) => {
+    for (const { uid, namespace, name } of message.recurringRuns ?? []) {
+      double.addRecurringRun({ metadata: { uid, namespace, name } });
+      rows += 1;
+    }
+    const added: RecurringRunsAdded = { recurringRunsAdded: rows };
+    process.send?.(added);
+  });
   let calls = 0;
   let reviewed = 0;
   const report = () => {

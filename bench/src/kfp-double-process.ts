@@ -20,6 +20,25 @@ export interface DoubleConfig {
   readonly runClusterKubeconfig: string;
   /** Experiment ID to namespace. */
   readonly experiments: Readonly<Record<string, string>>;
+  /** The pipelines that exist: name by pipeline ID. */
+  readonly pipelines: Readonly<Record<string, string>>;
+}
+
+/** Where a recurring run's ScheduledWorkflow is, by its uid: the job row KFP writes with it. */
+export interface RecurringRunRow {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** What the parent sends after the config: recurring runs made, which the child answers with {@link RecurringRunsAdded}. */
+export interface AddRecurringRuns {
+  readonly recurringRuns: readonly RecurringRunRow[];
+}
+
+/** The child's answer to {@link AddRecurringRuns}: how many rows it holds now. */
+export interface RecurringRunsAdded {
+  readonly recurringRunsAdded: number;
 }
 
 /** What the child sends after `ready`: the calls answered and the reviews made since its last report. */
@@ -44,6 +63,7 @@ export class KfpDoubleProcess {
   readonly reviewsMs: number[] = [];
   readonly #child: ChildProcess;
   #port = 0;
+  #added: ((count: number) => void) | null = null;
 
   private constructor(child: ChildProcess) {
     this.#child = child;
@@ -71,7 +91,11 @@ export class KfpDoubleProcess {
       const timer = setTimeout(() => fail(`not listening after ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
       child.once('error', (error) => fail(error.message));
       child.once('exit', (code, signal) => fail(`exited (${signal ?? code}) before listening`));
-      child.on('message', (message: { ready?: number } & Partial<DoubleReport>) => {
+      child.on('message', (message: { ready?: number } & Partial<DoubleReport & RecurringRunsAdded>) => {
+        if (message.recurringRunsAdded !== undefined) {
+          double.#added?.(message.recurringRunsAdded);
+          return;
+        }
         if (message.ready !== undefined) {
           clearTimeout(timer);
           child.removeAllListeners('exit');
@@ -85,6 +109,22 @@ export class KfpDoubleProcess {
       child.send(config);
     });
     return double;
+  }
+
+  /**
+   * Gives the double the job rows of `rows`, recurring runs made as KFP's `CreateRecurringRun` makes
+   * them (the benchmark writes the ScheduledWorkflows itself): the double refuses runs of any other.
+   * Resolves once the child holds them.
+   */
+  addRecurringRuns(rows: readonly RecurringRunRow[]): Promise<void> {
+    return new Promise((resolve) => {
+      this.#added = () => {
+        this.#added = null;
+        resolve();
+      };
+      const message: AddRecurringRuns = { recurringRuns: rows };
+      this.#child.send(message);
+    });
   }
 
   /** The port the double listens on, on 127.0.0.1. */

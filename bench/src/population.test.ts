@@ -1,4 +1,5 @@
 import {
+  BENCH_PIPELINE,
   benchScheduledWorkflow,
   EMBEDDED_WORKFLOW_SPEC,
   IDLE_KINDS,
@@ -17,7 +18,7 @@ describe('benchScheduledWorkflow', () => {
 
   it('names a pipeline and no spec on the latest path, so each fire is a CreateRun', () => {
     const swf = benchScheduledWorkflow(3, placement, 'latest', schedule);
-    expect(swf.spec).toMatchObject({ experimentId: 'exp-team-0', pipelineId: 'bench-pipeline' });
+    expect(swf.spec).toMatchObject({ experimentId: 'exp-team-0', pipelineId: BENCH_PIPELINE.id });
     expect(swf.spec.workflow?.spec).toBeUndefined();
   });
 

@@ -99,6 +99,9 @@ export function idleSchedule(index: number, periodSeconds: number, startEpoch: n
   };
 }
 
+/** The pipeline every latest-version resource runs: its ID, and the name its Workflows are named by. */
+export const BENCH_PIPELINE = Object.freeze({ id: 'bench-pipeline', name: 'bench-pipeline' });
+
 /**
  * Resource `index` on `path`: the latest-version path (a pipeline ID, no embedded spec, so each fire
  * is a `CreateRun`) or an embedded Argo spec (each fire is a Workflow the controller creates).
@@ -113,7 +116,7 @@ export function benchScheduledWorkflow(
     path === 'latest'
       ? {
           experimentId: placement.experimentId,
-          pipelineId: 'bench-pipeline',
+          pipelineId: BENCH_PIPELINE.id,
           pipelineVersionId: '',
           workflow: { parameters: [{ name: 'index', value: String(index) }] },
         }
@@ -179,7 +182,8 @@ export function planPopulation(
 
 /**
  * Creates `items` as admin with `concurrency` requests in flight, in index order; reports progress
- * through `onProgress` every 1,000 objects.
+ * through `onProgress` every 1,000 objects. Resolves with the objects as created (uids assigned),
+ * in the order they were answered.
  *
  * @throws the first failed request's error, once the requests in flight have ended.
  */
@@ -188,15 +192,16 @@ export async function createAll(
   items: readonly ScheduledWorkflow[],
   concurrency: number,
   onProgress: (created: number) => void = () => {},
-): Promise<void> {
+): Promise<ScheduledWorkflow[]> {
   const custom = admin.makeApiClient(CustomObjectsApi);
+  const made: ScheduledWorkflow[] = [];
   let next = 0;
   let created = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
     while (next < items.length && !failed) {
       const swf = items[next++] as ScheduledWorkflow;
-      await custom
+      const answer = await custom
         .createNamespacedCustomObject({
           group: 'kubeflow.org',
           version: 'v1beta1',
@@ -208,6 +213,7 @@ export async function createAll(
           failed = true;
           throw error;
         });
+      made.push(answer as ScheduledWorkflow);
       created += 1;
       if (created % 1_000 === 0) onProgress(created);
     }
@@ -215,4 +221,5 @@ export async function createAll(
   const results = await Promise.allSettled(Array.from({ length: concurrency }, worker));
   const rejected = results.find((result) => result.status === 'rejected');
   if (rejected) throw (rejected as PromiseRejectedResult).reason;
+  return made;
 }

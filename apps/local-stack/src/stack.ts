@@ -21,6 +21,7 @@ import {
   KubeRunCluster,
   mintServiceAccountToken,
   type RecordedCall,
+  type ScheduledWorkflowObject,
   SupervisedProcess,
   startControlPlane,
 } from '@swf/testkit';
@@ -76,6 +77,11 @@ interface Cluster {
   readonly kfpAddress: string;
   readonly adminKubeconfig: string | null;
   readonly calls: () => readonly RecordedCall[];
+  /**
+   * Tells the local KFP API double of a recurring run the stack made (KFP's job row, as its
+   * `CreateRecurringRun` writes it with the object); does nothing with a real KFP.
+   */
+  readonly addRecurringRun: (swf: ScheduledWorkflowObject) => void;
   readonly kfp: KfpReferencesOrNull;
   /** Seconds the local stand-in for Argo lets each Workflow run; `null` when a real cluster runs Argo. */
   readonly workflowRunSeconds: number | null;
@@ -233,6 +239,7 @@ async function startLocalCluster(
     kfpAddress: kfp.address,
     adminKubeconfig: plane.kubeconfigPath,
     calls: () => kfp.calls,
+    addRecurringRun: (swf) => kfp.addRecurringRun(swf),
     kfp: { experimentId: LOCAL_EXPERIMENT_ID, pipelineId: LOCAL_PIPELINE_ID },
     workflowRunSeconds: LOCAL_WORKFLOW_RUN_SECONDS,
   };
@@ -246,6 +253,7 @@ function remoteCluster(options: StackOptions, kubeconfig: string): Cluster {
     kfpAddress: options.kfpAddress,
     adminKubeconfig: null,
     calls: () => [],
+    addRecurringRun: () => {},
     kfp:
       options.experimentId && options.pipelineId
         ? { experimentId: options.experimentId, pipelineId: options.pipelineId }
@@ -381,7 +389,12 @@ async function createSamples(cluster: Cluster, options: StackOptions, teardown: 
   else notices.push('latest-version sample skipped: pass --experiment and --pipeline (IDs in the KFP UI)');
   const custom = cluster.admin.makeApiClient(CustomObjectsApi);
   for (const sample of samples) {
-    await custom.createNamespacedCustomObject({ ...SWF, namespace: options.namespace, body: sample });
+    const created = (await custom.createNamespacedCustomObject({
+      ...SWF,
+      namespace: options.namespace,
+      body: sample,
+    })) as ScheduledWorkflowObject;
+    cluster.addRecurringRun(created);
     // In a real cluster the samples would keep firing after the stack stops.
     if (options.kubeconfig !== null) {
       teardown.add(`sample ${sample.metadata.name}`, () =>

@@ -50,6 +50,7 @@ import type { Logger } from './log.js';
 import type { ControllerMetrics } from './metrics.js';
 import { type Caches, keyOf, type ObjectKey, type ReconcileResult, type Reconciler } from './reconcile.js';
 import { DRAIN_DEADLINE_MS, StatusWrites } from './status-writes.js';
+import { failedCall } from './submit-failure-reason.js';
 
 /** Condition reason when a run could not be submitted (retried with backoff). */
 export const SUBMIT_FAILED_REASON = 'SubmitFailed';
@@ -283,11 +284,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         return this.#invalid(swf, error, notSubmitted, log, skips);
       this.#deps.metrics.countSubmitFailure(submitPath(swf), error);
       const message = `failed to submit run ${nextResourceName(swf)}: ${errorText(error)}`;
-      const problem: SpecProblem = {
-        field: submitTarget(swf),
-        rule: errorText(error),
-        reason: SUBMIT_FAILED_REASON,
-      };
+      const problem: SpecProblem = { ...failedCall(submitTarget(swf), error), reason: SUBMIT_FAILED_REASON };
       this.#deps.events.warning(swf, EventReason.Failed, `Transient failure: ${message}`);
       await this.#writeStatus(
         swf,

@@ -7,6 +7,7 @@ import { CreateRunRequest, type Run, RunServiceClient } from '@swf/kfp-api';
 import { ARGO_WORKFLOWS, latestVersionScheduledWorkflow } from '@swf/testkit';
 import { type BenchCluster, CONTROLLER_IDENTITY, poll, startBenchCluster } from '../../src/cluster.js';
 import { KfpDoubleProcess } from '../../src/kfp-double-process.js';
+import { BENCH_PIPELINE } from '../../src/population.js';
 
 const SWFS = { group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledworkflows' } as const;
 
@@ -38,7 +39,7 @@ function createRun(
       experimentId,
       displayName,
       recurringRunId,
-      pipelineVersionReference: { pipelineId: 'bench-pipeline', pipelineVersionId: '' },
+      pipelineVersionReference: { pipelineId: BENCH_PIPELINE.id, pipelineVersionId: '' },
       runtimeConfig: { parameters: {}, pipelineRoot: '' },
     },
   });
@@ -70,11 +71,13 @@ describe('KfpDoubleProcess', () => {
         name: 'reported',
         namespace: team.namespace,
         experimentId: team.experimentId,
-        pipelineId: 'bench-pipeline',
+        pipelineId: BENCH_PIPELINE.id,
         cron: '0 0 * * * *',
       }),
     })) as ScheduledWorkflow;
-    // The run's display name names its ScheduledWorkflow, which the double reads.
+    const { uid = '', namespace = '', name = '' } = swf.metadata;
+    // Made as KFP makes a recurring run: the double reads its object from the job row.
+    await cluster.kfp.addRecurringRuns([{ uid, namespace, name }]);
     const displayName = nextResourceName(swf);
 
     await createRun(displayName, swf.metadata.uid ?? '', team.experimentId, CONTROLLER_IDENTITY);
@@ -119,6 +122,7 @@ describe('KfpDoubleProcess', () => {
         reviewerKubeconfig: nowhere.exportConfig(),
         runClusterKubeconfig: nowhere.exportConfig(),
         experiments: {},
+        pipelines: {},
       }),
     ).rejects.toThrow('KFP API double process: exited (1) before listening');
   });
@@ -130,6 +134,7 @@ describe('KfpDoubleProcess.close', () => {
       reviewerKubeconfig: cluster.admin.exportConfig(),
       runClusterKubeconfig: cluster.admin.exportConfig(),
       experiments: {},
+      pipelines: {},
     });
     expect(isAlive(double.pid)).toBe(true);
     await double.close();

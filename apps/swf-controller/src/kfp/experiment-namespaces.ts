@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { ScheduledWorkflowSpecError } from '../domain/errors.js';
 import type { ScheduledWorkflow } from '../domain/types.js';
 import { errorText } from '../error-text.js';
+import type { NamedCallFailure } from '../submit-failure-reason.js';
 import type { ExperimentReader } from './run-client.js';
 
 /** Condition and event reason when a ScheduledWorkflow names another namespace's experiment. */
@@ -9,6 +10,8 @@ export const CROSS_NAMESPACE_EXPERIMENT_REASON = 'CrossNamespaceExperiment';
 
 /** The field the rule is about. */
 const EXPERIMENT_FIELD = 'spec.experimentId';
+/** The call that reads an experiment. */
+const EXPERIMENT_READ_CALL = 'ExperimentService.GetExperiment';
 
 /**
  * Whether runs of a ScheduledWorkflow in `resourceNamespace` may go to an experiment of
@@ -148,13 +151,19 @@ function readFailure(experimentId: string, error: unknown): Error {
  * to retry. It keeps the failed call's gRPC `code`, so it is counted and reported by its cause as a
  * failed `CreateRun` is.
  */
-export class ExperimentReadError extends Error {
+export class ExperimentReadError extends Error implements NamedCallFailure {
   override readonly name = 'ExperimentReadError';
+  /** The call that failed: the condition names it, not the `CreateRun` it stopped. */
+  readonly call = EXPERIMENT_READ_CALL;
+  /** What went wrong, without the call's name. */
+  readonly detail: string;
   /** The gRPC status code of the failed call; undefined when it failed before it had one. */
   readonly code: number | undefined;
 
   constructor(experimentId: string, cause: unknown) {
-    super(`ExperimentService.GetExperiment ${experimentId}: ${errorText(cause)}`, { cause });
+    const detail = `experiment ${experimentId}: ${errorText(cause)}`;
+    super(`${EXPERIMENT_READ_CALL} ${experimentId}: ${errorText(cause)}`, { cause });
+    this.detail = detail;
     const code = (cause as { code?: unknown } | null)?.code;
     this.code = typeof code === 'number' ? code : undefined;
   }

@@ -17,6 +17,7 @@ import {
   CONTROLLER_NAMESPACE,
   CONTROLLER_SA,
   createSwf,
+  PIPELINE,
   startEnv,
   type TestEnv,
 } from '../integration/env.js';
@@ -135,7 +136,11 @@ async function rotate(): Promise<void> {
 beforeAll(async () => {
   env = await startEnv([TEAM]);
   reviewer = new RecordingReviewer(new KubeAccessReviewer(env.admin));
-  kfp = await KfpApiDouble.start({ reviewer, experiments: { [EXPERIMENT]: TEAM } });
+  kfp = await KfpApiDouble.start({
+    reviewer,
+    experiments: { [EXPERIMENT]: TEAM },
+    pipelines: { [PIPELINE.id]: PIPELINE.name },
+  });
   volume = await ProjectedVolume.create('scheduledworkflow-sa-token');
   await publish(await mint());
   // Identity off: the double can only authenticate the controller by its bearer token.
@@ -145,6 +150,8 @@ beforeAll(async () => {
     multiUserEnv({ USER_IDENTITY_HEADER: '', USER_IDENTITY_VALUE: '' }),
   );
   swf = await createSwf(env, latestVersionSwf(TEAM, 'rotating', EXPERIMENT, 1));
+  // Made through KFP: its job row, which this double started apart from startKfpDouble needs given.
+  kfp.addRecurringRun(swf);
 }, 300_000);
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
+import { CoreV1Api, type CoreV1Event, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { type KfpApiDouble, latestVersionScheduledWorkflow } from '@swf/testkit';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
 import {
@@ -19,7 +19,10 @@ import {
 // A latest-version ScheduledWorkflow names an experiment, and the KFP API server starts its runs in
 // that experiment's namespace with the controller's cluster-wide permission. Against the real
 // control plane with the generated RBAC and the double reviewing every call there: one naming
-// another namespace's experiment starts nothing, unless the install turns the check off.
+// another namespace's experiment starts nothing, unless the install turns the check off. As against
+// the real server, the confused deputy is a recurring run made through KFP whose resource is edited
+// afterwards to name another namespace's experiment: one made directly has no job row, and KFP
+// refuses its runs whatever the controller does.
 
 const TEAM_A = 'team-a';
 const TEAM_B = 'team-b';
@@ -44,14 +47,30 @@ afterAll(async () => {
 });
 
 /** A recurring run in team-a, as `CreateRecurringRun` writes it, firing every second. */
-function recurringRun(name: string, experimentId: string): ScheduledWorkflow {
+function recurringRun(name: string, experimentId: string, enabled = true): ScheduledWorkflow {
   return latestVersionScheduledWorkflow({
     name,
     namespace: TEAM_A,
     experimentId,
     pipelineId: PIPELINE.id,
     intervalSecond: 1,
+    enabled,
   }) as unknown as ScheduledWorkflow;
+}
+
+/** Edits the resource of a recurring run in team-a, as someone who may write it there. */
+async function edit(name: string, spec: Partial<ScheduledWorkflow['spec']>): Promise<void> {
+  await env.custom.patchNamespacedCustomObject(
+    {
+      group: 'kubeflow.org',
+      version: 'v1beta1',
+      plural: 'scheduledworkflows',
+      namespace: TEAM_A,
+      name,
+      body: { spec },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
 }
 
 const callsOf = (uid: string | undefined) => kfp.calls.filter((c) => c.request.run?.recurringRunId === uid);
@@ -66,8 +85,10 @@ describe("a ScheduledWorkflow naming another namespace's experiment", () => {
 
   it('makes nothing and says why, while one naming its own keeps running', async () => {
     const own = await createSwf(env, recurringRun('own', EXPERIMENT_A));
-    const foreign = await createSwf(env, recurringRun('foreign', EXPERIMENT_B));
+    // Made through KFP disabled, so it runs nothing before the edit turns it on, naming team-b's experiment.
+    const foreign = await createSwf(env, recurringRun('foreign', EXPERIMENT_A, false));
     foreignUid = foreign.metadata.uid;
+    await edit('foreign', { experimentId: EXPERIMENT_B, enabled: true });
 
     const refused = await waitFor('the Error condition', async () => {
       const condition = (await getSwf(env, TEAM_A, 'foreign')).status?.conditions?.[0];

@@ -100,9 +100,13 @@ export function startController(argv: string[], env: Record<string, string>): Ru
 /** Pipeline the latest-version tests run; the double names its Workflows after it. */
 export const PIPELINE = { id: 'pipeline-1', name: 'hello-world' } as const;
 
+/** The doubles started on each env: a recurring run {@link createSwf} makes is one each of them knows. */
+const doublesOf = new WeakMap<TestEnv, KfpApiDouble[]>();
+
 /**
  * Starts the KFP API double in multi-user mode, reviewing against the control plane, and making
  * each run's Workflow there as the KFP API server's own service account, as the real server does.
+ * The ScheduledWorkflows {@link createSwf} makes from then on are recurring runs it knows.
  */
 export async function startKfpDouble(
   env: TestEnv,
@@ -110,13 +114,15 @@ export async function startKfpDouble(
   options: { prefix?: string } = {},
 ): Promise<KfpApiDouble> {
   const apiServer = await installKfpApiServerIdentity(env.admin);
-  return KfpApiDouble.start({
+  const kfp = await KfpApiDouble.start({
     reviewer: new KubeAccessReviewer(env.admin),
     experiments,
     userIdPrefix: options.prefix ?? '',
     cluster: new KubeRunCluster(apiServer.kubeConfig),
     pipelines: { [PIPELINE.id]: PIPELINE.name },
   });
+  doublesOf.set(env, [...(doublesOf.get(env) ?? []), kfp]);
+  return kfp;
 }
 
 /** A ScheduledWorkflow body. */
@@ -133,15 +139,20 @@ export function scheduledWorkflow(
   };
 }
 
-/** Creates a ScheduledWorkflow as admin (the KFP API server's role). */
+/**
+ * Creates a ScheduledWorkflow as admin, in the KFP API server's role: as its `CreateRecurringRun`
+ * does, the doubles of {@link startKfpDouble} on `env` get its job row, so they start its runs.
+ */
 export async function createSwf(env: TestEnv, swf: ScheduledWorkflow): Promise<ScheduledWorkflow> {
-  return env.custom.createNamespacedCustomObject({
+  const created: ScheduledWorkflow = await env.custom.createNamespacedCustomObject({
     group: 'kubeflow.org',
     version: 'v1beta1',
     plural: 'scheduledworkflows',
     namespace: swf.metadata.namespace as string,
     body: swf,
   });
+  for (const kfp of doublesOf.get(env) ?? []) kfp.addRecurringRun(created);
+  return created;
 }
 
 /** Reads a ScheduledWorkflow as admin. */

@@ -49,7 +49,10 @@ describe('with the identity off in a multi-user cluster', () => {
       return current.status?.conditions?.[0]?.type === 'Error' ? current : undefined;
     });
     expect(swf.status?.conditions?.[0]).toMatchObject({ reason: 'SubmitFailed', status: 'True' });
-    expect(swf.status?.conditions?.[0]?.message).toContain('RunService.CreateRun');
+    // The experiment read before CreateRun is the call that failed: the condition names it.
+    expect(swf.status?.conditions?.[0]?.message).toMatch(
+      /^ExperimentService\.GetExperiment: experiment exp-team-c: 16 UNAUTHENTICATED: Failed to fetch experiment: /,
+    );
     expect(swf.status?.conditions?.[0]?.message).toContain('there is no user identity header');
     const event = await waitFor('a Warning event', async () => {
       const list = await env.admin.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: TEAM });
@@ -58,6 +61,7 @@ describe('with the identity off in a multi-user cluster', () => {
     expect(event.reason).toBe('Failed');
     expect(event.message).toContain('UNAUTHENTICATED');
     expect(kfp.calls.every((c) => typeof c.outcome === 'object' && c.outcome.code === 16)).toBe(true);
+    expect(kfp.experimentCalls.map((c) => c.outcome)).toContainEqual(expect.objectContaining({ code: 16 }));
   });
 
   it('keeps working: an embedded-spec schedule still makes workflows', async () => {

@@ -181,7 +181,11 @@ describe('KfpApiDouble ExperimentService.GetExperiment', () => {
     try {
       for (const [index, at] of [START_MS + 5_000, START_MS + 9_000].entries()) {
         clock = at;
-        const run = { experimentId: 'exp-a', displayName: `adhoc-${index}`, pipelineSpec: {} };
+        const run = {
+          experimentId: 'exp-a',
+          displayName: `adhoc-${index}`,
+          pipelineSpec: { pipelineInfo: { name: 'adhoc' } },
+        };
         await new Promise((resolve, reject) =>
           runs.createRun(CreateRunRequest.fromPartial({ run }), metadata, (error, created) =>
             error ? reject(error) : resolve(created),

@@ -61,6 +61,5 @@ export {
   type RunWorkflowObject,
   runWorkflow,
   type ScheduledWorkflowObject,
-  scheduledWorkflowNameOf,
 } from './run-workflow.js';
 export { type AnsweredReview, StaticAccessReviewer, type StaticGrant } from './static-access-reviewer.js';

@@ -1,10 +1,10 @@
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { CreateRunRequest, type DeepPartial, type Run, RunServiceClient, RuntimeState } from '@swf/kfp-api';
+import { MemoryRunCluster } from '../../test/memory-run-cluster.js';
 import { KfpApiDouble, type KfpApiDoubleOptions, KfpDoubleConfigError } from './kfp-api-double.js';
 import { externalMessageOf } from './kfp-status.js';
-import type { CreatedWorkflow, RunCluster } from './run-cluster.js';
 import { recurringRunRunId } from './run-ids.js';
-import type { RunWorkflowObject, ScheduledWorkflowObject } from './run-workflow.js';
+import type { ScheduledWorkflowObject } from './run-workflow.js';
 import { StaticAccessReviewer } from './static-access-reviewer.js';
 
 const SA_USER = 'system:serviceaccount:kubeflow:ml-pipeline-scheduledworkflow';
@@ -18,35 +18,18 @@ type Entries = ReadonlyArray<readonly [string, string]>;
 
 const ALICE: Entries = [['kubeflow-userid', 'accounts.google.com:alice@example.com']];
 
-/**
- * The Kubernetes side in memory, for this unit's error paths and ordering; the integration test
- * holds the double's Workflows to the recording on a real kube-apiserver.
- */
-class MemoryCluster implements RunCluster {
-  readonly scheduledWorkflows = new Map<string, ScheduledWorkflowObject>();
-  readonly workflows: RunWorkflowObject[] = [];
-  failGet: Error | null = null;
-  failCreate: Error | null = null;
-
-  async findScheduledWorkflow(name: string, uid: string): Promise<ScheduledWorkflowObject | null> {
-    if (this.failGet) throw this.failGet;
-    const found = [...this.scheduledWorkflows.values()];
-    return found.find(({ metadata }) => metadata.name === name && metadata.uid === uid) ?? null;
-  }
-
-  async createWorkflow(_namespace: string, workflow: RunWorkflowObject): Promise<CreatedWorkflow> {
-    if (this.failCreate) throw this.failCreate;
-    this.workflows.push(workflow);
-    return { metadata: { name: `${workflow.metadata.generateName}${this.workflows.length}` } };
-  }
-}
-
 const RUN = {
   experimentId: 'exp-a',
   displayName: 'nightly-1-1700000000',
   recurringRunId: 'swf-uid',
   pipelineVersionReference: { pipelineId: 'pipe-1' },
   runtimeConfig: { parameters: { lr: 0.1, name: 'x' }, pipelineRoot: '' },
+};
+
+/** The ScheduledWorkflow KFP made for {@link RUN}'s recurring run. */
+const NIGHTLY: ScheduledWorkflowObject = {
+  metadata: { name: 'nightly', namespace: 'team-a', uid: 'swf-uid' },
+  status: { trigger: { lastWorkflowIndex: 4 } },
 };
 
 describe('KfpApiDouble over gRPC', () => {
@@ -59,9 +42,11 @@ describe('KfpApiDouble over gRPC', () => {
       reviewer,
       userIdPrefix: 'accounts.google.com:',
       experiments: { 'exp-a': 'team-a' },
+      pipelines: { 'pipe-1': 'hello-world' },
       now: () => NOW_MS,
       ...options,
     });
+    double.addRecurringRun(NIGHTLY);
     client = new RunServiceClient(double.address, credentials.createInsecure());
   }
 
@@ -250,16 +235,13 @@ describe('KfpApiDouble over gRPC', () => {
   });
 
   describe('with a Kubernetes side', () => {
-    let cluster: MemoryCluster;
+    let cluster: MemoryRunCluster;
 
     beforeEach(async () => {
       await double.close();
-      cluster = new MemoryCluster();
-      cluster.scheduledWorkflows.set('team-a/nightly', {
-        metadata: { name: 'nightly', namespace: 'team-a', uid: 'swf-uid' },
-        status: { trigger: { lastWorkflowIndex: 4 } },
-      });
-      await startDouble({ cluster, pipelines: { 'pipe-1': 'hello-world' } });
+      cluster = new MemoryRunCluster();
+      cluster.scheduledWorkflows.set('team-a/nightly', NIGHTLY);
+      await startDouble({ cluster });
     });
 
     it('creates one Workflow per call that passes the look-up, even when the run was stored meanwhile', async () => {
@@ -285,7 +267,7 @@ describe('KfpApiDouble over gRPC', () => {
     it('records when each step of its work ended, in order', async () => {
       await double.close();
       let clock = NOW_MS;
-      await startDouble({ cluster, pipelines: { 'pipe-1': 'hello-world' }, now: () => clock++ });
+      await startDouble({ cluster, now: () => clock++ });
 
       await createRun(ALICE);
 
@@ -309,11 +291,10 @@ describe('KfpApiDouble over gRPC', () => {
       });
     });
 
-    it("owns the Workflow by the recurring run's ScheduledWorkflow even when it is in another namespace", async () => {
-      cluster.scheduledWorkflows.delete('team-a/nightly');
-      cluster.scheduledWorkflows.set('team-z/nightly', {
-        metadata: { name: 'nightly', namespace: 'team-z', uid: 'swf-uid' },
-      });
+    it("owns the Workflow by the recurring run's ScheduledWorkflow, where its job row says, in the experiment's namespace", async () => {
+      const edited = { metadata: { name: 'nightly', namespace: 'team-z', uid: 'swf-uid' } };
+      cluster.scheduledWorkflows.set('team-z/nightly', edited);
+      double.addRecurringRun(edited);
       await createRun(ALICE);
 
       expect(cluster.workflows).toHaveLength(1);
@@ -326,18 +307,21 @@ describe('KfpApiDouble over gRPC', () => {
     const INVALID_RECURRING_RUN =
       'Failed to create a new run: InternalServerError: Failed to create a run due to invalid recurring run id: ' +
       "Invalid input error: RecurringRunId doesn't exist: swf-uid";
-    it.each<[string, (cluster: MemoryCluster) => void, DeepPartial<Run>, string]>([
+    const NO_SCHEDULED_WORKFLOW =
+      'Failed to create a new run: InternalServerError: Failed to create a run due to invalid name: ' +
+      "Invalid input error: ScheduledWorkflow doesn't exist: nightly";
+    it.each<[string, (cluster: MemoryRunCluster) => void, DeepPartial<Run>, string]>([
       [
-        'a display name not of the controller form, so no ScheduledWorkflow is found',
-        () => {},
-        { ...RUN, displayName: 'by-hand' },
-        INVALID_RECURRING_RUN,
+        'a ScheduledWorkflow in the cluster that KFP did not make (no job row)',
+        (c) => c.scheduledWorkflows.set('team-a/direct', { metadata: { name: 'direct', uid: 'direct-uid' } }),
+        { ...RUN, displayName: 'direct-1-1700000000', recurringRunId: 'direct-uid' },
+        INVALID_RECURRING_RUN.replace('swf-uid', 'direct-uid'),
       ],
       [
-        'a ScheduledWorkflow whose uid is not the recurring run id',
-        (c) => c.scheduledWorkflows.set('team-a/nightly', { metadata: { name: 'nightly', uid: 'other' } }),
+        'a recurring run whose ScheduledWorkflow is gone',
+        (c) => c.scheduledWorkflows.delete('team-a/nightly'),
         RUN,
-        INVALID_RECURRING_RUN,
+        NO_SCHEDULED_WORKFLOW,
       ],
       [
         'a ScheduledWorkflow that cannot be read',
@@ -345,8 +329,7 @@ describe('KfpApiDouble over gRPC', () => {
           c.failGet = new Error('scheduledworkflows.kubeflow.org "nightly" is forbidden');
         },
         RUN,
-        'Failed to create a new run: InternalServerError: Failed to create a run due to invalid name: ' +
-          "Invalid input error: ScheduledWorkflow doesn't exist: nightly",
+        NO_SCHEDULED_WORKFLOW,
       ],
       [
         'a run with neither a pipeline nor a pipeline spec',
@@ -372,6 +355,34 @@ describe('KfpApiDouble over gRPC', () => {
       expect(externalMessageOf(error)).toBe('Internal Server Error');
       expect(double.runs()).toEqual([]);
     });
+  });
+
+  it('refuses a run of a recurring run KFP never made, storing none', async () => {
+    const error = await failureOf(createRun(ALICE, { ...RUN, recurringRunId: 'made-by-hand' }));
+
+    expect({ code: error.code, details: error.details }).toEqual({
+      code: status.INTERNAL,
+      details:
+        'Failed to create a new run: InternalServerError: Failed to create a run due to invalid recurring run id: ' +
+        "Invalid input error: RecurringRunId doesn't exist: made-by-hand",
+    });
+    expect(double.runs()).toEqual([]);
+  });
+
+  it('refuses a run of a pipeline that does not exist, as KFP refuses a deleted one', async () => {
+    const error = await failureOf(
+      createRun(ALICE, { ...RUN, pipelineVersionReference: { pipelineId: 'deleted' } }),
+    );
+
+    expect({ code: error.code, details: error.details }).toEqual({
+      code: status.INTERNAL,
+      details:
+        'Failed to create a new run: InternalServerError: Failed to create a run due to error fetching manifest: ' +
+        'Failed to fetch a template due to error retrieving pipeline version: Failed to fetch a pipeline version ' +
+        'and its manifest from pipeline deleted: Failed to get the latest pipeline version as pipeline was not ' +
+        'found: ResourceNotFoundError: Pipeline deleted not found',
+    });
+    expect(double.runs()).toEqual([]);
   });
 
   it('does not de-duplicate runs that belong to no recurring run', async () => {
@@ -435,7 +446,7 @@ describe('KfpApiDouble over gRPC', () => {
       'a run without a display name',
       { ...RUN, displayName: '' },
       status.INTERNAL,
-      'Failed to create a new run: CreateJob(job.ToV2())Failed to create a run due to conversion error: ' +
+      'CreateJob(job.ToV2())Failed to create a run due to conversion error: ' +
         'InternalServerError: Failed to convert a API run detail to its internal representation: ' +
         'Invalid input error: Run name cannot be empty',
     ],
@@ -509,6 +520,21 @@ describe('KfpApiDouble options', () => {
   it.each<[string, (double: KfpApiDouble) => void, string]>([
     ['a fractional failNext count', (double) => double.failNext(1.5), 'failNext(count)'],
     ['a negative answer delay', (double) => double.setAnswerDelay(-5), 'setAnswerDelay(ms)'],
+    [
+      'a recurring run without its uid (an object not yet created)',
+      (double) => double.addRecurringRun({ metadata: { name: 'nightly', namespace: 'team-a' } }),
+      'addRecurringRun(swf).metadata.uid',
+    ],
+    [
+      'a recurring run without its namespace',
+      (double) => double.addRecurringRun({ metadata: { name: 'nightly', uid: 'u' } }),
+      'addRecurringRun(swf).metadata.namespace',
+    ],
+    [
+      'a recurring run without its name',
+      (double) => double.addRecurringRun({ metadata: { namespace: 'team-a', uid: 'u' } }),
+      'addRecurringRun(swf).metadata.name',
+    ],
   ])('refuses %s, naming the argument', async (_name, misuse, setting) => {
     const double = await KfpApiDouble.start({ multiUser: false });
     try {

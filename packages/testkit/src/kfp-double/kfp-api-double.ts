@@ -30,12 +30,13 @@ import {
 import { internalServerError, invalidInput, KfpStatusError, resourceNotFound } from './kfp-status.js';
 import type { RunCluster } from './run-cluster.js';
 import { recurringRunRunId } from './run-ids.js';
-import { runWorkflow, type ScheduledWorkflowObject, scheduledWorkflowNameOf } from './run-workflow.js';
+import { runWorkflow, type ScheduledWorkflowObject } from './run-workflow.js';
 
 /**
  * Options of {@link KfpApiDouble.start}. Most mirror a setting of the KFP API server; `experiments`,
  * `pipelines`, `cluster` and `now` stand in for what it reads from its database, the cluster and
- * the clock, and `answerDelayMs` slows it down for tests.
+ * the clock (its job table is filled by {@link KfpApiDouble.addRecurringRun}), and `answerDelayMs`
+ * slows it down for tests.
  */
 export interface KfpApiDoubleOptions {
   /**
@@ -79,16 +80,17 @@ export interface KfpApiDoubleOptions {
    * The Kubernetes side of `CreateRun`, with the KFP API server's own identity (e.g.
    * `new KubeRunCluster(kubeConfig)` with the config `installKfpApiServerIdentity` returns). When
    * set, every run gets an Argo Workflow as KFP creates it, a recurring run's owned by its
-   * ScheduledWorkflow. The double has no job table: it finds the ScheduledWorkflow by the name in
-   * the display name the controller sends (`<name>-<index>-<hash>`), in whatever namespace, and
-   * requires its `metadata.uid` to be the `recurring_run_id`, which is what KFP's table maps.
+   * ScheduledWorkflow, which it gets by the namespace and name its job table holds for the
+   * `recurring_run_id` ({@link KfpApiDouble.addRecurringRun}).
    * @default undefined: runs are only stored, no Workflow is created
    */
   readonly cluster?: RunCluster;
   /**
-   * Pipeline names by pipeline ID (the compiled spec's `pipelineInfo.name`): a run's Workflow is
-   * named by `generateName: <name>-`. The double keeps no pipelines; one not listed is named by its ID.
-   * @default {}
+   * The pipelines that exist: their names (the compiled spec's `pipelineInfo.name`) by pipeline ID.
+   * A run's Workflow is named by `generateName: <name>-`. A run naming a pipeline not listed is
+   * refused as KFP refuses one that was deleted or never made: INTERNAL, `... Failed to get the
+   * latest pipeline version as pipeline was not found: ResourceNotFoundError: Pipeline <id> not found`.
+   * @default {}: every run naming a pipeline is refused
    */
   readonly pipelines?: Readonly<Record<string, string>>;
   /**
@@ -197,6 +199,12 @@ type Settings = AuthSettings & {
   readonly defaultServiceAccount: string;
 } & ({ readonly multiUser: true; readonly reviewer: AccessReviewer } | { readonly multiUser: false });
 
+/** A row of KFP's job table, as much as `CreateRun` reads: where the recurring run's ScheduledWorkflow is. */
+interface RecurringRunRow {
+  readonly namespace: string;
+  readonly name: string;
+}
+
 /** What a call established before it ended, kept for its record whether it succeeded or not. */
 interface CallProgress {
   identity: string | null;
@@ -228,6 +236,11 @@ export class KfpApiDouble {
   readonly #recorded: RecordedCall[] = [];
   readonly #experimentCalls: RecordedExperimentCall[] = [];
   readonly #created: Run[] = [];
+  /**
+   * KFP's job table, as `CreateRun` reads it: where each recurring run's ScheduledWorkflow is, by
+   * recurring run ID (the object's uid). A ScheduledWorkflow not made through KFP has no row.
+   */
+  readonly #recurringRuns = new Map<string, RecurringRunRow>();
   /** Experiment ID to the creation second of its newest run (KFP's `LastRunCreatedAtInSec`). */
   readonly #lastRunAt = new Map<string, number>();
   readonly #injected: CallFailure[] = [];
@@ -278,6 +291,31 @@ export class KfpApiDouble {
   /** Every `GetExperiment` call so far, oldest first; the array grows as calls arrive. */
   get experimentCalls(): readonly RecordedExperimentCall[] {
     return this.#experimentCalls;
+  }
+
+  /**
+   * Adds the row KFP's `CreateRecurringRun` writes to its job table for `swf`, the ScheduledWorkflow
+   * it made, as the kube-apiserver returned it. From then on `CreateRun` accepts
+   * `recurring_run_id` = `swf.metadata.uid` and, with a {@link KfpApiDoubleOptions.cluster}, owns
+   * the run's Workflow by the object of that namespace and name. A recurring run never added is
+   * refused as KFP refuses a ScheduledWorkflow created directly (INTERNAL, `RecurringRunId doesn't
+   * exist: <id>`). Editing the object afterwards (say, its experiment) leaves its row as it is, as
+   * in KFP.
+   * @throws KfpDoubleConfigError when `swf` lacks its uid, name or namespace.
+   */
+  addRecurringRun(swf: ScheduledWorkflowObject): void {
+    const field = (key: 'uid' | 'name' | 'namespace', rule: string): string => {
+      const value = swf.metadata?.[key];
+      if (typeof value === 'string' && value !== '') return value;
+      throw new KfpDoubleConfigError(`addRecurringRun(swf).metadata.${key}`, rule);
+    };
+    const id = field(
+      'uid',
+      'must be set: the recurring run ID is the uid the kube-apiserver assigned, so pass the object its create returned',
+    );
+    const namespace = field('namespace', "must be set: KFP's job table holds each recurring run's namespace");
+    const name = field('name', "must be set: KFP's job table holds each recurring run's object name");
+    this.#recurringRuns.set(id, { namespace, name });
   }
 
   /** Copies of the runs created so far, oldest first (a de-duplicated call adds none). */
@@ -368,6 +406,7 @@ export class KfpApiDouble {
   ): Promise<{ run: Run; outcome: 'created' | 'deduplicated' }> {
     this.#throwInjectedFailure();
     const request = call.request.run;
+    // KFP's run_server.go converts the run before createRun wraps its errors: this one goes out bare.
     if (!request?.displayName) throw emptyRunName();
     const namespace = this.#namespaceOf(request.experimentId);
     const settings = this.#settings;
@@ -389,8 +428,13 @@ export class KfpApiDouble {
     const stored = this.#storedRunFor(request);
     if (stored) return { run: Run.fromPartial(stored), outcome: 'deduplicated' };
     const run = this.#newRun(request);
+    const pipelineName = this.#pipelineNameOf(run);
+    if (settings.cluster && namespace === '') throw emptyWorkflowNamespace();
+    const job = this.#recurringRunOf(run);
     if (settings.cluster) {
-      progress.workflow = await this.#createWorkflow(settings.cluster, run, namespace, progress);
+      const owner = job === null ? null : await this.#scheduledWorkflowOf(settings.cluster, job);
+      if (owner !== null) progress.steps.ownerFoundAt = settings.now();
+      progress.workflow = await this.#createWorkflow(settings.cluster, run, namespace, pipelineName, owner);
       progress.steps.workflowCreatedAt = settings.now();
     }
     if (this.#answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#answerDelayMs));
@@ -474,17 +518,14 @@ export class KfpApiDouble {
     );
   }
 
-  /** KFP's Workflow creation in ResourceManager.CreateRun, checks in its order; returns the generated name. */
+  /** The Workflow KFP's ResourceManager.CreateRun creates for `run`; returns its generated name. */
   async #createWorkflow(
     cluster: RunCluster,
     run: Run,
     namespace: string,
-    progress: CallProgress,
+    pipelineName: string,
+    owner: ScheduledWorkflowObject | null,
   ): Promise<string> {
-    const pipelineName = this.#pipelineNameOf(run);
-    if (namespace === '') throw emptyWorkflowNamespace();
-    const owner = run.recurringRunId === '' ? null : await this.#scheduledWorkflowOf(cluster, run, namespace);
-    if (owner !== null) progress.steps.ownerFoundAt = this.#settings.now();
     const workflow = runWorkflow({
       runId: run.runId,
       displayName: run.displayName,
@@ -503,51 +544,46 @@ export class KfpApiDouble {
     return created.metadata.name;
   }
 
-  /**
-   * The ScheduledWorkflow of a recurring run. KFP reads the job table by `recurring_run_id` for the
-   * namespace and name, then gets the object; the double reads the name from the display name,
-   * finds the object of that uid under that name in any namespace (a job's namespace is the
-   * recurring run's, which need not be the run's experiment's, but is in multi-user mode: it looks
-   * in `namespace`, the experiment's, first), and counts none as a recurring run the table does
-   * not hold.
-   */
-  async #scheduledWorkflowOf(
-    cluster: RunCluster,
-    run: Run,
-    namespace: string,
-  ): Promise<ScheduledWorkflowObject> {
-    const name = scheduledWorkflowNameOf(run.displayName);
-    const swf =
-      name === null
-        ? null
-        : await cluster.findScheduledWorkflow(name, run.recurringRunId, namespace).catch(() => {
-            throw internalServerError(
-              'Failed to create a run due to invalid name',
-              invalidInput(`ScheduledWorkflow doesn't exist: ${name}`).message,
-            ).wrap(CREATE_RUN_FAILED);
-          });
-    if (swf === null) {
+  /** KFP's `jobStore.GetJob(recurring_run_id)`: the job row of a run's recurring run, `null` for a run of its own. */
+  #recurringRunOf({ recurringRunId }: Run): RecurringRunRow | null {
+    if (recurringRunId === '') return null;
+    const row = this.#recurringRuns.get(recurringRunId);
+    if (row === undefined) {
       throw internalServerError(
         'Failed to create a run due to invalid recurring run id',
-        invalidInput(`RecurringRunId doesn't exist: ${run.recurringRunId}`).message,
+        invalidInput(`RecurringRunId doesn't exist: ${recurringRunId}`).message,
+      ).wrap(CREATE_RUN_FAILED);
+    }
+    return row;
+  }
+
+  /**
+   * The ScheduledWorkflow of a recurring run, got by the namespace and name of its job row (which
+   * need not be the run's experiment's namespace: the resource may have been edited since). KFP
+   * answers the same for an object that is gone and one it cannot read.
+   */
+  async #scheduledWorkflowOf(cluster: RunCluster, job: RecurringRunRow): Promise<ScheduledWorkflowObject> {
+    const swf = await cluster.getScheduledWorkflow(job.namespace, job.name).catch(() => null);
+    if (swf === null) {
+      throw internalServerError(
+        'Failed to create a run due to invalid name',
+        invalidInput(`ScheduledWorkflow doesn't exist: ${job.name}`).message,
       ).wrap(CREATE_RUN_FAILED);
     }
     return swf;
   }
 
   /**
-   * The name KFP's compiler gives the Workflow: the pipeline's (`pipelines` option, else its ID), or
-   * an inline spec's `pipelineInfo.name`; KFP finds no template for a run with neither.
+   * KFP's fetchTemplateFromPipelineSpec for a run: the name its compiler gives the Workflow, from the
+   * pipeline's latest version (`pipelines` option) or an inline spec's `pipelineInfo.name`. A pipeline
+   * that does not exist, or a run with neither, has no template.
    */
   #pipelineNameOf(run: Run): string {
     const id = run.pipelineVersionReference?.pipelineId ?? '';
-    if (id !== '') return this.#settings.pipelines.get(id) ?? id;
+    if (id !== '') return this.#settings.pipelines.get(id) ?? throwPipelineNotFound(id);
     const inline: unknown = run.pipelineSpec?.pipelineInfo?.name;
     if (typeof inline === 'string' && inline !== '') return inline;
-    throw internalServerError(
-      'Failed to create a run due to error fetching manifest',
-      invalidInput('Failed to fetch a template with an empty pipeline spec manifest').message,
-    ).wrap(CREATE_RUN_FAILED);
+    throw noTemplate(invalidInput('Failed to fetch a template with an empty pipeline spec manifest'));
   }
 
   #throwInjectedFailure(): void {
@@ -695,14 +731,32 @@ function inCreateRunAccess(namespace: string): (error: unknown) => never {
   );
 }
 
-/** KFP's answer to a run without a display name (api_converter.go toModelRun). */
+/**
+ * KFP's answer to a run without a display name (api_converter.go toModelRun, wrapped by
+ * run_server.go CreateRun before it calls createRun, so without `Failed to create a new run`).
+ */
 function emptyRunName(): KfpStatusError {
   return internalServerError(
     'Failed to convert a API run detail to its internal representation',
     'Invalid input error: Run name cannot be empty',
-  )
-    .wrap('CreateJob(job.ToV2())Failed to create a run due to conversion error')
-    .wrap(CREATE_RUN_FAILED);
+  ).wrap('CreateJob(job.ToV2())Failed to create a run due to conversion error');
+}
+
+/** KFP's answer when the template of a run cannot be fetched, `cause` saying why. */
+function noTemplate(cause: KfpStatusError): KfpStatusError {
+  return internalServerError('Failed to create a run due to error fetching manifest', cause.message).wrap(
+    CREATE_RUN_FAILED,
+  );
+}
+
+/** KFP's answer to a run of a pipeline that does not exist, when it looks for the pipeline's latest version. */
+function throwPipelineNotFound(pipelineId: string): never {
+  throw noTemplate(
+    resourceNotFound('Pipeline', pipelineId)
+      .wrap('Failed to get the latest pipeline version as pipeline was not found')
+      .wrap(`Failed to fetch a pipeline version and its manifest from pipeline ${pipelineId}`)
+      .wrap('Failed to fetch a template due to error retrieving pipeline version'),
+  );
 }
 
 /** KFP's answer when neither the run nor POD_NAMESPACE gives the Workflow a namespace. */

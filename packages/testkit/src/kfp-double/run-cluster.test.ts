@@ -7,35 +7,31 @@ const BASE = '/apis/kubeflow.org/v1beta1';
 
 /**
  * A kube-apiserver stand-in for the look-up's requests only: ScheduledWorkflows by namespace and
- * name, a list by `metadata.name` field selector, each request recorded by method and path.
+ * name, each request recorded by method and path; a namespace in `forbidden` answers 403.
  */
 class ScheduledWorkflowServer {
   readonly requests: string[] = [];
   /** `namespace/name` to uid. */
   readonly objects = new Map<string, string>();
+  readonly forbidden = new Set<string>();
   readonly #server: Server;
 
   constructor() {
     this.#server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://x');
       this.requests.push(`${request.method} ${url.pathname}`);
-      const named = new RegExp(`^${BASE}/namespaces/([^/]+)/scheduledworkflows/([^/]+)$`).exec(url.pathname);
+      const [, namespace = '', name = ''] =
+        new RegExp(`^${BASE}/namespaces/([^/]+)/scheduledworkflows/([^/]+)$`).exec(url.pathname) ?? [];
+      const uid = this.objects.get(`${namespace}/${name}`);
       response.setHeader('content-type', 'application/json');
-      if (named) {
-        const [, namespace, name] = named;
-        const uid = this.objects.get(`${namespace}/${name}`);
-        if (uid === undefined) {
-          response.statusCode = 404;
-          response.end(JSON.stringify({ kind: 'Status', code: 404, message: 'not found' }));
-        } else response.end(JSON.stringify(object(namespace as string, name as string, uid)));
-        return;
-      }
-      const wanted = url.searchParams.get('fieldSelector')?.replace('metadata.name=', '');
-      const items = [...this.objects]
-        .map(([key, uid]) => [...key.split('/'), uid] as [string, string, string])
-        .filter(([, name]) => name === wanted)
-        .map(([namespace, name, uid]) => object(namespace, name, uid));
-      response.end(JSON.stringify({ kind: 'List', items }));
+      if (this.forbidden.has(namespace)) {
+        response.statusCode = 403;
+        const message = `scheduledworkflows.kubeflow.org "${name}" is forbidden`;
+        response.end(JSON.stringify({ kind: 'Status', code: 403, message }));
+      } else if (uid === undefined) {
+        response.statusCode = 404;
+        response.end(JSON.stringify({ kind: 'Status', code: 404, message: 'not found' }));
+      } else response.end(JSON.stringify(object(namespace, name, uid)));
     });
   }
 
@@ -65,7 +61,7 @@ function object(namespace: string, name: string, uid: string) {
   };
 }
 
-describe('KubeRunCluster.findScheduledWorkflow', () => {
+describe('KubeRunCluster.getScheduledWorkflow', () => {
   let server: ScheduledWorkflowServer;
   let cluster: KubeRunCluster;
 
@@ -76,46 +72,26 @@ describe('KubeRunCluster.findScheduledWorkflow', () => {
 
   afterEach(() => server.stop());
 
-  it('gets it in the likely namespace, with no list', async () => {
+  it('gets it by namespace and name, in one request', async () => {
     server.objects.set('team-a/nightly', 'uid-1');
 
-    const found = await cluster.findScheduledWorkflow('nightly', 'uid-1', 'team-a');
+    const found = await cluster.getScheduledWorkflow('team-a', 'nightly');
 
     expect(found?.metadata).toEqual({ namespace: 'team-a', name: 'nightly', uid: 'uid-1' });
     expect(server.requests).toEqual([`GET ${BASE}/namespaces/team-a/scheduledworkflows/nightly`]);
   });
 
-  it('lists across namespaces when the likely namespace does not have it, then gets it where it was', async () => {
-    server.objects.set('team-a/nightly', 'other-uid');
+  it('finds none where there is none', async () => {
     server.objects.set('team-z/nightly', 'uid-1');
 
-    expect((await cluster.findScheduledWorkflow('nightly', 'uid-1', 'team-a'))?.metadata.namespace).toBe(
-      'team-z',
-    );
-    expect((await cluster.findScheduledWorkflow('nightly', 'uid-1', 'team-a'))?.metadata.namespace).toBe(
-      'team-z',
-    );
-
-    expect(server.requests).toEqual([
-      `GET ${BASE}/namespaces/team-a/scheduledworkflows/nightly`,
-      `GET ${BASE}/scheduledworkflows`,
-      `GET ${BASE}/namespaces/team-z/scheduledworkflows/nightly`,
-    ]);
+    expect(await cluster.getScheduledWorkflow('team-a', 'nightly')).toBeNull();
   });
 
-  it('finds none for a uid no object of that name has', async () => {
-    server.objects.set('team-a/nightly', 'uid-1');
+  it("fails with the kube-apiserver's message when the get is refused", async () => {
+    server.forbidden.add('team-a');
 
-    expect(await cluster.findScheduledWorkflow('nightly', 'uid-2', 'team-a')).toBeNull();
-    expect(await cluster.findScheduledWorkflow('nightly', 'uid-2')).toBeNull();
-  });
-
-  it('looks again when the object it found before is gone', async () => {
-    server.objects.set('team-z/nightly', 'uid-1');
-    await cluster.findScheduledWorkflow('nightly', 'uid-1');
-    server.objects.delete('team-z/nightly');
-
-    expect(await cluster.findScheduledWorkflow('nightly', 'uid-1')).toBeNull();
-    expect(server.requests.at(-1)).toBe(`GET ${BASE}/scheduledworkflows`);
+    await expect(cluster.getScheduledWorkflow('team-a', 'nightly')).rejects.toThrow(
+      'scheduledworkflows.kubeflow.org "nightly" is forbidden',
+    );
   });
 });

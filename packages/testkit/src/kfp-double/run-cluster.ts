@@ -12,15 +12,10 @@ export interface CreatedWorkflow {
  */
 export interface RunCluster {
   /**
-   * The ScheduledWorkflow called `name` whose `metadata.uid` is `uid`, in any namespace; `null` when
-   * there is none. `likelyNamespace` is where to look first: the run's experiment's namespace,
-   * where a multi-user recurring run lives.
+   * The ScheduledWorkflow `name` in `namespace`, as KFP gets a recurring run's object by the
+   * namespace and name its job table holds; `null` when there is none.
    */
-  findScheduledWorkflow(
-    name: string,
-    uid: string,
-    likelyNamespace?: string,
-  ): Promise<ScheduledWorkflowObject | null>;
+  getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflowObject | null>;
   /** Creates an Argo Workflow, returning it with the name the kube-apiserver generated. */
   createWorkflow(namespace: string, workflow: RunWorkflowObject): Promise<CreatedWorkflow>;
 }
@@ -39,54 +34,20 @@ const WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflow
  */
 export class KubeRunCluster implements RunCluster {
   readonly #custom: CustomObjectsApi;
-  /**
-   * The namespace of each recurring run found, by uid: what KFP's job table holds. KFP reads the
-   * namespace there and gets the object. The double, with no table, gets it in the namespace it was
-   * found in before, else in the likely namespace, and lists across namespaces only when both miss:
-   * a list (even by name) costs the kube-apiserver a pass over every ScheduledWorkflow (81 ms per
-   * call at 10,000 in `pnpm bench`, against KFP's get of one object), and would inflate what a
-   * benchmark measures.
-   */
-  readonly #namespaces = new Map<string, string>();
 
   constructor(kubeConfig: KubeConfig) {
     this.#custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
-  async findScheduledWorkflow(
-    name: string,
-    uid: string,
-    likelyNamespace?: string,
-  ): Promise<ScheduledWorkflowObject | null> {
-    const known = this.#namespaces.get(uid);
-    for (const namespace of new Set([known, likelyNamespace])) {
-      if (!namespace) continue;
-      const found = await this.#get(namespace, name);
-      if (found?.metadata.uid === uid) {
-        this.#namespaces.set(uid, namespace);
-        return found;
-      }
-    }
-    this.#namespaces.delete(uid);
-    const listed = await this.#list(name, uid);
-    if (listed?.metadata.namespace) this.#namespaces.set(uid, listed.metadata.namespace);
-    return listed;
-  }
-
-  #get(namespace: string, name: string): Promise<ScheduledWorkflowObject | null> {
-    return this.#custom
-      .getNamespacedCustomObject({ ...SCHEDULED_WORKFLOWS, namespace, name })
-      .catch(() => null) as Promise<ScheduledWorkflowObject | null>;
-  }
-
-  async #list(name: string, uid: string): Promise<ScheduledWorkflowObject | null> {
+  async getScheduledWorkflow(namespace: string, name: string): Promise<ScheduledWorkflowObject | null> {
     try {
-      const list = (await this.#custom.listClusterCustomObject({
+      return (await this.#custom.getNamespacedCustomObject({
         ...SCHEDULED_WORKFLOWS,
-        fieldSelector: `metadata.name=${name}`,
-      })) as { items: ScheduledWorkflowObject[] };
-      return list.items.find((swf) => swf.metadata.uid === uid) ?? null;
+        namespace,
+        name,
+      })) as ScheduledWorkflowObject;
     } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return null;
       throw new Error(kubeErrorMessage(error));
     }
   }

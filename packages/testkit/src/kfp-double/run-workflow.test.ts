@@ -1,6 +1,6 @@
 import { RECORDED_CREATE_RUN_WORKFLOW, RECORDED_LATEST_VERSION_SCHEDULED_WORKFLOW } from './recordings.js';
 import { recurringRunRunId } from './run-ids.js';
-import { nextWorkflowIndex, runWorkflow, scheduledWorkflowNameOf } from './run-workflow.js';
+import { nextWorkflowIndex, runWorkflow } from './run-workflow.js';
 
 const recorded = RECORDED_CREATE_RUN_WORKFLOW;
 const recordedOwner = RECORDED_LATEST_VERSION_SCHEDULED_WORKFLOW;
@@ -51,17 +51,5 @@ describe('nextWorkflowIndex', () => {
     ['lastWorkflowIndex 6', { trigger: { lastWorkflowIndex: 6 } }, 7],
   ])('is lastWorkflowIndex + 1 for %s', (_name, status, expected) => {
     expect(nextWorkflowIndex({ metadata: {}, ...(status && { status }) })).toBe(expected);
-  });
-});
-
-describe('scheduledWorkflowNameOf', () => {
-  it.each([
-    ['rr-every-10s5zmft-2-2822404027', 'rr-every-10s5zmft'],
-    ['nightly-7-1-12-345', 'nightly-7-1'],
-    ['by-hand', null],
-    ['nightly-1', null],
-    ['-1-2', null],
-  ])('finds the ScheduledWorkflow name in %s', (displayName, expected) => {
-    expect(scheduledWorkflowNameOf(displayName)).toBe(expected);
   });
 });

@@ -123,14 +123,6 @@ function controllerReference(swf: ScheduledWorkflowObject): OwnerReference {
   };
 }
 
-/** A run name as the controller's NextResourceName makes it: `<ScheduledWorkflow name>-<index>-<FNV-32a hash>`. */
-const RUN_NAME = /^(.+)-\d+-\d+$/;
-
-/** The ScheduledWorkflow name in a run name of the controller's form, or `null` for a name of another form. */
-export function scheduledWorkflowNameOf(displayName: string): string | null {
-  return RUN_NAME.exec(displayName)?.[1] ?? null;
-}
-
 /** KFP's compiler keeps what follows the last `/` of a pipeline name (`namespace/x/pipeline/y` gives `y`). */
 function lastPathSegment(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);

@@ -189,8 +189,15 @@ interface ScheduledWorkflow {
   metadata: { name: string; uid: string };
 }
 
-/** Creates a latest-version ScheduledWorkflow as the KFP API server writes it, optionally with a run index. */
-async function createScheduledWorkflow(name: string, lastWorkflowIndex?: number): Promise<ScheduledWorkflow> {
+/**
+ * Creates a latest-version ScheduledWorkflow as the KFP API server writes it, optionally with a run
+ * index, and gives it the job row KFP writes with it in `doubles` (none: a resource made directly).
+ */
+async function createScheduledWorkflow(
+  name: string,
+  lastWorkflowIndex?: number,
+  doubles: readonly KfpApiDouble[] = [double],
+): Promise<ScheduledWorkflow> {
   const body = latestVersionScheduledWorkflow({
     name,
     namespace: TEAM,
@@ -210,6 +217,7 @@ async function createScheduledWorkflow(name: string, lastWorkflowIndex?: number)
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
   }
+  for (const made of doubles) made.addRecurringRun({ metadata: { ...created.metadata, namespace: TEAM } });
   return created;
 }
 
@@ -410,9 +418,9 @@ describe('CreateRun with the Kubernetes side, against a real kube-apiserver', ()
     expect(await workflowsOfRun(runId)).toHaveLength(1);
   });
 
-  it('answers INTERNAL to a recurring run ID no ScheduledWorkflow has, creating nothing', async () => {
-    await createScheduledWorkflow('stranger');
-    const recurringRunId = '00000000-0000-4000-8000-000000000000';
+  it('answers INTERNAL to a ScheduledWorkflow created directly, not through KFP, creating nothing', async () => {
+    const direct = await createScheduledWorkflow('stranger', undefined, []);
+    const recurringRunId = direct.metadata.uid;
     const name = runName('stranger', 1);
 
     const error = await failureOf(createRun(name, { recurringRunId }));
@@ -430,11 +438,12 @@ describe('CreateRun with the Kubernetes side, against a real kube-apiserver', ()
     const asAdmin = await KfpApiDouble.start({
       reviewer: new KubeAccessReviewer(admin),
       experiments: { [EXPERIMENT]: TEAM },
+      pipelines: { [PIPELINE_ID]: 'hello-world' },
       cluster: new KubeRunCluster(admin),
     });
     const adminClient = new RunServiceClient(asAdmin.address, credentials.createInsecure());
     try {
-      const swf = await createScheduledWorkflow('refused');
+      const swf = await createScheduledWorkflow('refused', undefined, [asAdmin]);
       const error = await failureOf(
         createRun(runName(swf.metadata.name, 1), { recurringRunId: swf.metadata.uid, via: adminClient }),
       );

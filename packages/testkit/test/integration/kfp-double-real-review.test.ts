@@ -38,7 +38,9 @@ beforeAll(async () => {
   double = await KfpApiDouble.start({
     reviewer: new KubeAccessReviewer(admin),
     experiments: { exp: 'team-a' },
+    pipelines: { p: 'hello-world' },
   });
+  double.addRecurringRun({ metadata: { name: 'nightly', namespace: 'team-a', uid: 'rr-1' } });
   client = new RunServiceClient(double.address, credentials.createInsecure());
 });
 
@@ -53,7 +55,12 @@ function createRun(metadata: Record<string, string>, displayName: string): Promi
   for (const [key, value] of Object.entries(metadata)) md.set(key, value);
   const request = CreateRunRequest.fromPartial({
     experimentId: 'exp',
-    run: { experimentId: 'exp', displayName, recurringRunId: 'rr-1' },
+    run: {
+      experimentId: 'exp',
+      displayName,
+      recurringRunId: 'rr-1',
+      pipelineVersionReference: { pipelineId: 'p' },
+    },
   });
   return new Promise((resolve, reject) =>
     client.createRun(request, md, (error: ServiceError | null, run?: Run) =>
