@@ -45,6 +45,15 @@ function recreated(object: ScheduledWorkflow): ScheduledWorkflow {
 }
 const GRACE_MS = 60_000;
 
+/** The controller ownerReference of every run of `swf()`. */
+const OWNER = {
+  apiVersion: 'kubeflow.org/v1beta1',
+  kind: 'ScheduledWorkflow',
+  name: 'hourly',
+  uid: 'uid-1',
+  controller: true,
+};
+
 /** The Workflow the KFP API server makes in CreateRun for the run `index` of `swf()`. */
 function serverWorkflow(
   index: number,
@@ -60,15 +69,7 @@ function serverWorkflow(
         'scheduledworkflows.kubeflow.org/workflowIndex': String(index),
       },
       annotations: { 'pipelines.kubeflow.org/run_name': runName },
-      ownerReferences: [
-        {
-          apiVersion: 'kubeflow.org/v1beta1',
-          kind: 'ScheduledWorkflow',
-          name: 'hourly',
-          uid: 'uid-1',
-          controller: true,
-        },
-      ],
+      ownerReferences: [OWNER],
     },
   };
 }
@@ -886,15 +887,7 @@ describe('ScheduledWorkflowReconciler: a status set back while its Workflows sta
           'scheduledworkflows.kubeflow.org/workflowEpoch': String(at(time)),
         },
         ...(runNow !== undefined && { annotations: { [RUN_NOW]: runNow } }),
-        ownerReferences: [
-          {
-            apiVersion: 'kubeflow.org/v1beta1',
-            kind: 'ScheduledWorkflow',
-            name: 'hourly',
-            uid: 'uid-1',
-            controller: true,
-          },
-        ],
+        ownerReferences: [OWNER],
       },
     };
   }

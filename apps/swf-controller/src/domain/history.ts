@@ -108,26 +108,27 @@ export function workflowRuns(swf: ScheduledWorkflow, workflows: Iterable<ArgoWor
 }
 
 /**
- * The Workflow of the next run of `swf`, if it was made already: a run of `swf` ({@link isRunOf}),
- * and either annotated with the next run's display name (what the KFP API server's `CreateRun`
- * writes) or labelled with the next index. Finding it means the run exists and must be recorded,
- * not started again.
+ * The run index `workflow` carries as a run of `swf`: the next index when it is annotated with the
+ * next run's display name (what the KFP API server's `CreateRun` writes), else its index label.
+ */
+export function runIndexOf(swf: ScheduledWorkflow, workflow: ArgoWorkflow): number | undefined {
+  const { labels = {}, annotations = {} } = workflow.metadata;
+  if (annotations[ANNOTATION_RUN_NAME] === nextResourceName(swf)) return nextIndex(swf);
+  return parseLabelInteger(labels[LABEL_WORKFLOW_INDEX]);
+}
+
+/**
+ * The Workflow of the next run of `swf`, if it was made already: a run of `swf` ({@link isRunOf})
+ * that carries the next index ({@link runIndexOf}). Finding it means the run exists and must be
+ * recorded, not started again.
  */
 export function nextRunWorkflow(
   swf: ScheduledWorkflow,
   workflows: Iterable<ArgoWorkflow>,
 ): ArgoWorkflow | undefined {
-  const runName = nextResourceName(swf);
   const index = nextIndex(swf);
   for (const workflow of workflows) {
-    if (!isRunOf(swf, workflow)) continue;
-    const { labels = {}, annotations = {} } = workflow.metadata;
-    if (
-      annotations[ANNOTATION_RUN_NAME] === runName ||
-      parseLabelInteger(labels[LABEL_WORKFLOW_INDEX]) === index
-    ) {
-      return workflow;
-    }
+    if (isRunOf(swf, workflow) && runIndexOf(swf, workflow) === index) return workflow;
   }
   return undefined;
 }

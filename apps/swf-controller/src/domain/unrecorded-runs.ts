@@ -13,14 +13,9 @@
  */
 
 import type { ArgoWorkflow } from './argo.js';
-import { isRunOf, parseLabelInteger } from './history.js';
-import {
-  ANNOTATION_RUN_NAME,
-  ANNOTATION_WORKFLOW_RUN_NOW,
-  LABEL_WORKFLOW_EPOCH,
-  LABEL_WORKFLOW_INDEX,
-} from './labels.js';
-import { lastIndex, nextIndex, nextResourceName } from './names.js';
+import { isRunOf, parseLabelInteger, runIndexOf } from './history.js';
+import { ANNOTATION_RUN_NAME, ANNOTATION_WORKFLOW_RUN_NOW, LABEL_WORKFLOW_EPOCH } from './labels.js';
+import { lastIndex, nextIndex } from './names.js';
 import { decideSchedule, type ScheduleInputs } from './schedule/schedule.js';
 import { parseOptionalRfc3339 } from './schedule/times.js';
 import type { ScheduledWorkflow } from './types.js';
@@ -68,14 +63,6 @@ export type RunPlan =
   /** Runs found, none of them the run being decided: the index moves past them first. */
   | { readonly kind: 'move-past'; readonly beyond: RunsBeyond };
 
-/** The index a run of `swf` carries: its index label, or the next index for the next run's display name. */
-function indexOf(swf: ScheduledWorkflow, workflow: ArgoWorkflow): number | undefined {
-  const { labels = {}, annotations = {} } = workflow.metadata;
-  const labelled = parseLabelInteger(labels[LABEL_WORKFLOW_INDEX]);
-  if (labelled !== undefined) return labelled;
-  return annotations[ANNOTATION_RUN_NAME] === nextResourceName(swf) ? nextIndex(swf) : undefined;
-}
-
 /**
  * The runs of `swf` ({@link isRunOf}: not a deleted namesake's) among `workflows` at or above its
  * next index, lowest index first.
@@ -85,7 +72,7 @@ export function unrecordedRuns(swf: ScheduledWorkflow, workflows: Iterable<ArgoW
   const found: UnrecordedRun[] = [];
   for (const workflow of workflows) {
     if (!isRunOf(swf, workflow)) continue;
-    const index = indexOf(swf, workflow);
+    const index = runIndexOf(swf, workflow);
     if (index !== undefined && index >= next) found.push({ workflow, index });
   }
   return found.sort(
