@@ -188,6 +188,7 @@ function harness(
     newRunId: () => 'run-uuid',
     createRunGraceMs: GRACE_MS,
     recordRunEvents: options.recordRunEvents ?? false,
+    log,
     onStatusWritten: (key) => written.push(key),
   });
   return {

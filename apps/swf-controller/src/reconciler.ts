@@ -58,9 +58,6 @@ export const SUBMIT_FAILED_REASON = 'SubmitFailed';
 /** Longest wait for a run's Workflow to reach the cache before the status write that records the run. */
 const RUN_WORKFLOW_WAIT_MS = 500;
 
-/** Without {@link ReconcilerDeps.onStatusWritten}, how often a run held back by a waiting write is tried again. */
-const PENDING_WRITE_POLL_MS = 1_000;
-
 /** Status writes retried after a 409 Conflict, each from a fresh read. */
 const CONFLICT_RETRIES = 5;
 
@@ -81,9 +78,9 @@ export interface ReconcilerDeps {
   readonly metrics: ControllerMetrics;
   readonly zone: Zone;
   /** Where problems of work done after a reconcile returned go (status writes waiting for the budget). */
-  readonly log?: Logger;
+  readonly log: Logger;
   /** Told when a status write that waited for the budget is made, so its key is reconciled again. */
-  readonly onStatusWritten?: (key: ObjectKey) => void;
+  readonly onStatusWritten: (key: ObjectKey) => void;
   readonly v1Block: V1BlockSettings;
   /** Clock in milliseconds. @default Date.now */
   readonly now?: () => number;
@@ -253,7 +250,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       // be recorded before this resource's next starts. Other resources' runs go on meanwhile;
       // this key comes back once the write is made.
       log.debug({ run: nextResourceName(run) }, 'waiting for the status write that records the last run');
-      return { requeueAtMs: this.#deps.onStatusWritten ? null : nowMs + PENDING_WRITE_POLL_MS };
+      return { requeueAtMs: null };
     }
     this.#deps.onSubmitStep?.('before-submit');
     try {

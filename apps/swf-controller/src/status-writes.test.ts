@@ -93,6 +93,7 @@ function harness(options: { budget: boolean }) {
     },
     metrics,
     log: pino({ level: 'silent' }),
+    onStatusWritten: () => {},
   });
   return { state, writes, metrics, open: () => release() };
 }

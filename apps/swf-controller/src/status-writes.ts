@@ -35,12 +35,12 @@ export interface StatusWritesDeps {
   >;
   readonly caches: Pick<Caches, 'scheduledWorkflow' | 'wrote'>;
   readonly metrics: ControllerMetrics;
-  /** @default none */
-  readonly log?: Logger;
+  /** Where problems of deferred writes go (they are made after the reconcile that asked returned). */
+  readonly log: Logger;
   /** Deferred writes in flight at once. @default 8 */
   readonly concurrency?: number;
   /** Told when a write that waited is made (or dropped), so its key is reconciled again. */
-  readonly onStatusWritten?: (key: ObjectKey) => void;
+  readonly onStatusWritten: (key: ObjectKey) => void;
 }
 
 interface Pending extends StatusWrite {
@@ -225,7 +225,7 @@ export class StatusWrites {
         await this.#flush(id);
       } catch (error) {
         failed = true;
-        this.#deps.log?.warn(
+        this.#deps.log.warn(
           { scheduledWorkflow: id, err: errorText(error) },
           'could not write a status that records runs; trying again',
         );
@@ -299,7 +299,7 @@ export class StatusWrites {
     const pending = this.#pending.get(id);
     if (pending && pending.seq <= seq) {
       this.#pending.delete(id);
-      this.#deps.onStatusWritten?.(id);
+      this.#deps.onStatusWritten(id);
     }
     this.#deps.metrics.statusWritesPending.set(this.#pending.size);
     this.#changed?.();

@@ -71,7 +71,7 @@ export async function runController(config: Config, options: RunOptions): Promis
       kubeApi,
       namespace: config.namespace,
       log,
-      metrics,
+      onInformerError: (resource) => metrics.informerRestarts.inc({ resource }),
       watchGraceMs: config.kubeRequestTimeoutSeconds * 1000,
     },
     controller,

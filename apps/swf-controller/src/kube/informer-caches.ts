@@ -4,7 +4,6 @@ import { scheduledWorkflowAsCached, workflowAsCached } from '../domain/cached.js
 import { OWNED_WORKFLOW_SELECTOR } from '../domain/labels.js';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from '../domain/types.js';
 import type { Logger } from '../log.js';
-import type { ControllerMetrics } from '../metrics.js';
 import { type Caches, keyOf, type ObjectKey, parseKey } from '../reconcile.js';
 import type { KubeApi } from './kube-api.js';
 import { OwnWrites } from './own-writes.js';
@@ -28,7 +27,8 @@ export interface InformerCachesDeps {
   /** Namespace to watch; empty watches every namespace. */
   readonly namespace: string;
   readonly log: Logger;
-  readonly metrics: ControllerMetrics;
+  /** Told of each list or watch error after which an informer restarts, by resource (for metrics). */
+  readonly onInformerError: (resource: string) => void;
   /** How long a watch may outlive its timeout before it counts as dead (`--kubeRequestTimeoutSeconds`). */
   readonly watchGraceMs: number;
 }
@@ -47,7 +47,7 @@ export class InformerCaches implements Caches {
   readonly #workflowWaiters = new Map<ObjectKey, Set<() => void>>();
 
   constructor(deps: InformerCachesDeps, events: CacheEvents) {
-    const { kubeConfig, kubeApi, namespace, log, metrics, watchGraceMs } = deps;
+    const { kubeConfig, kubeApi, namespace, log, onInformerError, watchGraceMs } = deps;
     const changed = (swf: ScheduledWorkflow) => {
       const key = keyOf(swf.metadata);
       if (this.#ownWrites.isOwn(key, swf)) return;
@@ -67,7 +67,7 @@ export class InformerCaches implements Caches {
         this.#ownWrites.forget(key);
         events.scheduledWorkflowDeleted(key);
       },
-      onError: () => metrics.informerRestarts.inc({ resource: SWF_PLURAL }),
+      onError: () => onInformerError(SWF_PLURAL),
     });
     const reportOwner = (owner: ObjectKey | null) => {
       if (owner === null) return;
@@ -85,7 +85,7 @@ export class InformerCaches implements Caches {
       onAdd: (wf) => reportOwner(this.#index.upsert(wf)),
       onUpdate: (wf) => reportOwner(this.#index.upsert(wf)),
       onDelete: (wf) => reportOwner(this.#index.delete(wf)),
-      onError: () => metrics.informerRestarts.inc({ resource: ARGO_WORKFLOW_PLURAL }),
+      onError: () => onInformerError(ARGO_WORKFLOW_PLURAL),
     });
   }
 
