@@ -11,8 +11,8 @@ import type { Caches, ObjectKey, Reconciler } from './reconcile.js';
 
 /**
  * Workers reconciling in parallel (each key is held by one worker at a time). A worker spends most
- * of a reconcile waiting on a call; with `pnpm bench` at 1,000 resources, 17 of them due on each
- * second, eight workers started the last of a second's runs 250 ms late (three rounds of calls).
+ * of a reconcile waiting on a call, so a second's due runs need enough workers to start in one
+ * round of calls (8 against 32 workers: `bench/README.md`, 2026-12-03).
  */
 export const DEFAULT_WORKERS = 32;
 

@@ -66,9 +66,7 @@ export const PREFETCH_RETRY_MS = 60_000;
  * so the next check reads again. With `allowCrossNamespace` nothing is read and every check passes.
  *
  * The reconciler prefetches while a resource waits for its next fire, so the first run of each
- * experiment does not wait for a `GetExperiment` round trip (`pnpm bench`: the calls of the first
- * second of 1,000 resources in 10 experiments reached the API server 87 to 140 ms late; with the
- * prefetch, 12 to 46 ms).
+ * experiment does not wait for a `GetExperiment` round trip (figures in `bench/README.md`).
  */
 export class ExperimentNamespaces implements ExperimentGuard {
   readonly #reader: ExperimentReader;

@@ -24,10 +24,8 @@ export interface PacedResyncOptions {
 /**
  * The periodic resync, spread over its interval: every key once per interval, handed to the queue a
  * slice at a time, where client-go's resync hands every key over at once. All at once, the
- * resync's reconciles run back to back around the fires of that second: in `pnpm bench` at 1,000
- * resources, the calls of a second with a resync reached the API server 46 to 60 ms late, against
- * 4 to 38 ms in the other seconds but the first. Spread, the same reconciles cost the same CPU a
- * little at a time.
+ * resync's reconciles run back to back around the fires of that second and make them late
+ * (figures in `bench/README.md`); spread, the same reconciles cost the same CPU a little at a time.
  *
  * A round starts one interval after the last (the first, one interval after {@link start}) with the
  * keys as they are then; a key added meanwhile is reconciled on its own add, and comes up in the next
