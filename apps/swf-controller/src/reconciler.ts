@@ -11,35 +11,26 @@ import {
   computeStatus,
   createdForTick,
   formatKubeTime,
-  isCompleted,
   lastIndex,
   needsStatusWrite,
   nextIndex,
   nextResourceName,
   nextRunWorkflow,
-  planNextRun,
-  type RunIntent,
-  type RunPlan,
+  planReconcile,
+  type ReconcilePlan,
+  type Requeue,
   type RunsBeyond,
   readAnnotations,
-  type ScheduleAnnotations,
   type ScheduledWorkflow,
   ScheduledWorkflowSpecError,
+  type SkipReport,
   type SpecProblem,
   type StatusInputs,
   shouldBlockV1,
-  type UnrecordedRun,
   type V1BlockSettings,
   workflowRuns,
 } from './domain/index.js';
-import {
-  decideSchedule,
-  nextScheduledEpoch,
-  type ScheduleDecision,
-  ScheduleError,
-  type SkippedTicks,
-  type Zone,
-} from './domain/schedule/index.js';
+import type { ScheduleError, Zone } from './domain/schedule/index.js';
 import { errorText } from './error-text.js';
 import type { ExperimentGuard } from './kfp/experiment-namespaces.js';
 import type { RunSubmitter } from './kfp/run-client.js';
@@ -148,96 +139,40 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     if (signal) this.#statusWrites.stopWhen(signal);
     // Runs recorded by a status write still waiting for the write budget count as recorded.
     const swf = this.#statusWrites.overlay(key, cached);
-
     const nowMs = this.#now();
-    const nowEpoch = Math.floor(nowMs / 1000);
-    const workflows = this.#deps.caches.workflowsOf(key);
-    const runs = workflowRuns(swf, workflows);
-    const base = { active: runs.active, completed: runs.completed };
-    // Runs made and not recorded yet: a crash's (the run being decided: recorded, never started
-    // again), or, after the status was set back, older ones (never taken for the run being decided).
+    const plan = planReconcile(swf, this.#deps.caches.workflowsOf(key), {
+      nowEpoch: Math.floor(nowMs / 1000),
+      zone: this.#deps.zone,
+    });
+    switch (plan.kind) {
+      case 'invalid':
+        return this.#invalid(swf, plan.error, plan.status, log, null);
+      case 'move-past':
+        await this.#movePast(swf, plan.beyond, plan.status, log, plan.skips);
+        return { requeueAtMs: requeueAtMs(plan.requeue, nowMs) };
+      case 'wait':
+        await this.#writeStatus(swf, plan.status, log, this.#reports(swf, log, plan.skips));
+        if (plan.waitsForTick && !embedsSpec(swf)) this.#deps.experiments.prefetch(swf);
+        return { requeueAtMs: requeueAtMs(plan.requeue, nowMs) };
+      case 'start':
+        return this.#start(key, cached, swf, plan, nowMs, log, signal);
+    }
+  }
 
-    let options: ScheduleAnnotations;
-    let decision: ScheduleDecision;
-    let intent: RunIntent | null;
-    let plan: RunPlan;
-    try {
-      options = readAnnotations(swf);
-      const zone = options.zone ?? this.#deps.zone;
-      const next = planNextRun(swf, workflows, {
-        nowEpoch,
-        zone,
-        startingDeadlineSeconds: options.startingDeadlineSeconds,
-        runNow: options.pendingRunNow,
-      });
-      ({ intent, plan } = next);
-      // The run being decided, made already, does not hold itself back under maxConcurrency.
-      const mineActive = plan.kind === 'adopt' && !isCompleted(plan.run.workflow);
-      decision = decideSchedule(swf, {
-        nowEpoch,
-        zone,
-        startingDeadlineSeconds: next.startingDeadlineSeconds,
-        activeWorkflowCount: runs.active.length - (mineActive ? 1 : 0),
-      });
-    } catch (error) {
-      if (!(error instanceof ScheduleError || error instanceof ScheduledWorkflowSpecError)) throw error;
-      return this.#invalid(
-        swf,
-        error,
-        { ...base, submitted: false, scheduledEpoch: null, nextScheduledEpochAfterSubmit: null },
-        log,
-      );
-    }
-    const zone = options.zone ?? this.#deps.zone;
-    const scheduledEpoch = decision.nextScheduledEpoch;
-    const runNow = options.pendingRunNow;
-    // Skipped ticks are recorded by whichever status write this reconcile makes, and reported after it.
-    const skips: SkipReport | undefined = decision.skipped
-      ? { ticks: decision.skipped, deadlineSeconds: options.startingDeadlineSeconds ?? 0 }
-      : undefined;
-    const skipped = skips && { skippedThroughEpoch: skips.ticks.lastEpoch };
-    const starts = runNow !== null || (decision.shouldRunNow && scheduledEpoch !== null);
-    const wait = swf.spec.enabled === true && scheduledEpoch !== null && scheduledEpoch > nowEpoch;
-    // Runs found that are not the one due (or nothing is due, so none can be): the index moves past
-    // them first, in a write of its own, since the KFP API server numbers a run's Workflow from the
-    // stored index. A run held back (maxConcurrency, disabled) leaves them until its turn comes.
-    if (plan.kind === 'move-past' && (starts || intent === null)) {
-      await this.#movePast(
-        swf,
-        plan.beyond,
-        { ...base, ...skipped, submitted: false, scheduledEpoch, nextScheduledEpochAfterSubmit: null },
-        log,
-        skips,
-      );
-      return { requeueAtMs: starts ? nowMs : wait ? (scheduledEpoch as number) * 1000 : null };
-    }
-    if (!starts) {
-      await this.#writeStatus(
-        swf,
-        { ...base, ...skipped, submitted: false, scheduledEpoch, nextScheduledEpochAfterSubmit: null },
-        log,
-        this.#reports(swf, log, skips),
-      );
-      // More late ticks than one decision skips: the next pass skips on from the last one.
-      if (skips?.ticks.more) return { requeueAtMs: nowMs };
-      if (wait && !embedsSpec(swf)) this.#deps.experiments.prefetch(swf);
-      return { requeueAtMs: wait ? (scheduledEpoch as number) * 1000 : null };
-    }
-
-    // A run-now run goes first, at once, whatever the schedule says (disabled, held back, ended); a
-    // tick due as well follows in the next pass.
-    const runEpoch = runNow === null ? (scheduledEpoch as number) : nowEpoch;
-    const made: UnrecordedRun | undefined = plan.kind === 'adopt' ? plan.run : undefined;
-    // The run, seen from the index below it: a run adopted above the next index passes over the
-    // runs under it, which are not this one.
-    const run = made && made.index > nextIndex(swf) ? withLastIndex(swf, made.index - 1) : swf;
-    const notSubmitted: StatusInputs = {
-      ...base,
-      ...skipped,
-      submitted: false,
-      scheduledEpoch,
-      nextScheduledEpochAfterSubmit: null,
-    };
+  /**
+   * Starts the run `plan` decided (or records it, made already), then writes the status that
+   * records it; or, when it cannot start yet, says when to try again.
+   */
+  async #start(
+    key: ObjectKey,
+    cached: ScheduledWorkflow,
+    swf: ScheduledWorkflow,
+    plan: Extract<ReconcilePlan, { kind: 'start' }>,
+    nowMs: number,
+    log: Logger,
+    signal: AbortSignal | undefined,
+  ): Promise<ReconcileResult> {
+    const { run, made, runNow, runEpoch, skips } = plan;
     if (signal?.aborted) {
       log.info(
         { run: nextResourceName(run) },
@@ -254,7 +189,14 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     }
     this.#deps.onSubmitStep?.('before-submit');
     try {
-      const submitted = await this.#submit(run, made?.workflow, runNow, runEpoch, nowEpoch, log);
+      const submitted = await this.#submit(
+        run,
+        made?.workflow,
+        runNow,
+        runEpoch,
+        Math.floor(nowMs / 1000),
+        log,
+      );
       if (submitted !== 'submitted' && 'oldRun' in submitted) {
         // Nothing started: the API server returned the run an earlier tick made under this index.
         const found: RunsBeyond = {
@@ -265,11 +207,11 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         };
         const created = formatKubeTime(submitted.oldRun.createdAt?.seconds ?? 0);
         const answer = `CreateRun for run ${nextResourceName(swf)} (the tick of ${formatKubeTime(runEpoch)}) answered with run ${submitted.oldRun.runId}, which the KFP API server made at ${created}, before that tick`;
-        await this.#movePast(swf, found, notSubmitted, log, skips, answer);
+        await this.#movePast(swf, found, plan.status, log, skips, answer);
         return { requeueAtMs: nowMs };
       }
       if (submitted !== 'submitted') {
-        if (skips) await this.#writeStatus(swf, notSubmitted, log, this.#reports(swf, log, skips));
+        if (skips) await this.#writeStatus(swf, plan.status, log, this.#reports(swf, log, skips));
         log.info(
           { run: nextResourceName(swf), until: new Date(submitted.waitUntilMs).toISOString() },
           "the last CreateRun for this run got no answer; waiting for the run's Workflow before calling again",
@@ -278,14 +220,14 @@ export class ScheduledWorkflowReconciler implements Reconciler {
       }
     } catch (error) {
       if (error instanceof ScheduledWorkflowSpecError)
-        return this.#invalid(swf, error, notSubmitted, log, skips);
+        return this.#invalid(swf, error, plan.status, log, skips);
       this.#deps.metrics.countSubmitFailure(submitPath(swf), error);
       const message = `failed to submit run ${nextResourceName(swf)}: ${errorText(error)}`;
       const problem: SpecProblem = { ...failedCall(submitTarget(swf), error), reason: SUBMIT_FAILED_REASON };
       this.#deps.events.warning(swf, EventReason.Failed, `Transient failure: ${message}`);
       await this.#writeStatus(
         swf,
-        { ...notSubmitted, error: problem },
+        { ...plan.status, error: problem },
         log,
         this.#reports(swf, log, skips),
       ).catch((e: unknown) => log.warn({ err: errorText(e) }, 'could not record the failure in the status'));
@@ -293,23 +235,11 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     }
     this.#deps.onSubmitStep?.('after-submit');
     if (runNow === null) this.#observeLateness(swf, runEpoch, nowMs);
-
-    // A run-now run leaves the schedule where it was: its next tick is the one just decided.
-    const after =
-      runNow === null ? nextScheduledEpoch(withLastTriggered(swf, runEpoch), 0, zone) : scheduledEpoch;
     await this.#writeStatus(
       swf,
-      {
-        ...(await this.#historyWithRun(key, run)),
-        ...skipped,
-        submitted: true,
-        scheduledEpoch: runEpoch,
-        nextScheduledEpochAfterSubmit: after,
-        ...(runNow !== null && { runNow }),
-        ...(made && { runIndex: made.index }),
-      },
+      { ...(await this.#historyWithRun(key, run)), ...plan.recorded },
       log,
-      this.#reports(swf, log, skips, plan.kind === 'adopt' ? plan.beyond : null),
+      this.#reports(swf, log, skips, plan.adopted),
     );
     this.#deps.onSubmitStep?.('after-status');
     if (runNow !== null) {
@@ -320,9 +250,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
         `started run ${nextResourceName(run)} for ${ANNOTATION_RUN_NOW}=${JSON.stringify(runNow)}`,
       );
     }
-    // Catch-up: a next fire time already past is run right away (a disabled schedule has none).
-    const waits = after !== null && swf.spec.enabled === true;
-    return { requeueAtMs: waits ? Math.max(after * 1000, nowMs) : null };
+    return { requeueAtMs: requeueAtMs(plan.requeue, nowMs) };
   }
 
   /**
@@ -469,7 +397,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     error: ScheduleError | ScheduledWorkflowSpecError,
     inputs: StatusInputs,
     log: Logger,
-    skips?: SkipReport,
+    skips: SkipReport | null,
   ): Promise<ReconcileResult> {
     const { field, rule } = error;
     const reason = error instanceof ScheduledWorkflowSpecError ? error.reason : undefined;
@@ -494,7 +422,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
     found: RunsBeyond,
     inputs: StatusInputs,
     log: Logger,
-    skips: SkipReport | undefined,
+    skips: SkipReport | null,
     why?: string,
   ): Promise<void> {
     const moved = { throughIndex: found.throughIndex, throughEpoch: found.throughEpoch };
@@ -517,7 +445,7 @@ export class ScheduledWorkflowReconciler implements Reconciler {
   #reports(
     swf: ScheduledWorkflow,
     log: Logger,
-    skips: SkipReport | undefined,
+    skips: SkipReport | null,
     beyond: RunsBeyond | null = null,
   ): (() => void) | undefined {
     if (!skips && !beyond) return undefined;
@@ -601,10 +529,10 @@ export class ScheduledWorkflowReconciler implements Reconciler {
   }
 }
 
-/** Ticks one reconcile skipped past the starting deadline, and that deadline. */
-interface SkipReport {
-  readonly ticks: SkippedTicks;
-  readonly deadlineSeconds: number;
+/** A plan's requeue as the queue takes it: epoch milliseconds, never in the past. */
+function requeueAtMs(requeue: Requeue, nowMs: number): number | null {
+  if (requeue === null) return null;
+  return requeue === 'now' ? nowMs : Math.max(requeue * 1000, nowMs);
 }
 
 function embedsSpec(swf: ScheduledWorkflow): boolean {
@@ -623,15 +551,4 @@ function outcomeKey(swf: ScheduledWorkflow): string {
 
 function submitTarget(swf: ScheduledWorkflow): string {
   return embedsSpec(swf) ? 'argoproj.io/v1alpha1 Workflow create' : 'RunService.CreateRun';
-}
-
-function withLastIndex(swf: ScheduledWorkflow, index: number): ScheduledWorkflow {
-  return { ...swf, status: { ...swf.status, trigger: { ...swf.status?.trigger, lastWorkflowIndex: index } } };
-}
-
-function withLastTriggered(swf: ScheduledWorkflow, epoch: number): ScheduledWorkflow {
-  return {
-    ...swf,
-    status: { ...swf.status, trigger: { ...swf.status?.trigger, lastTriggeredTime: formatKubeTime(epoch) } },
-  };
 }

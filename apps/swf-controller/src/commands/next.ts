@@ -3,13 +3,8 @@ import { parseArgs } from 'node:util';
 import { TIMEZONE_ENV } from '@swf/contract';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, resolveZone } from '../config/config.js';
-import {
-  formatKubeTime,
-  readAnnotations,
-  type ScheduledWorkflow,
-  ScheduledWorkflowSpecError,
-} from '../domain/index.js';
-import { decideSchedule, nextScheduledEpoch, ScheduleError } from '../domain/schedule/index.js';
+import { formatKubeTime, planReconcile, type ScheduledWorkflow } from '../domain/index.js';
+import { nextScheduledEpoch } from '../domain/schedule/index.js';
 
 /** Usage of `swf-controller next`. */
 export const NEXT_USAGE = `swf-controller next --file <swf.yaml|json> [--now <epoch|RFC 3339>] [--active N] [--timezone Z] [--count K]
@@ -78,41 +73,32 @@ export async function nextCommand(
     values.timezone === undefined
       ? resolveZone(env[TIMEZONE_ENV] ?? '', TIMEZONE_ENV, env)
       : resolveZone(values.timezone, '--timezone');
-  try {
-    const options = readAnnotations(swf);
-    const zone = options.zone ?? controllerZone;
-    const decision = decideSchedule(swf, {
-      nowEpoch,
-      activeWorkflowCount: active,
-      zone,
-      startingDeadlineSeconds: options.startingDeadlineSeconds,
-    });
-    const { skipped } = decision;
-    const answer: NextAnswer = {
-      nextScheduledEpoch: decision.nextScheduledEpoch,
-      shouldRunNow: decision.shouldRunNow,
-      nextScheduledTime:
-        decision.nextScheduledEpoch === null ? null : formatKubeTime(decision.nextScheduledEpoch),
-      timezone: zone.name,
-      ...(skipped && {
-        skippedTicks: {
-          count: skipped.count,
-          first: formatKubeTime(skipped.firstEpoch),
-          last: formatKubeTime(skipped.lastEpoch),
-          more: skipped.more,
-        },
-      }),
-      ...(options.pendingRunNow !== null && { runNow: options.pendingRunNow }),
+  const plan = planReconcile(swf, [], { nowEpoch, zone: controllerZone, alsoActive: active });
+  if (plan.kind === 'invalid') {
+    return {
+      answer: { nextScheduledEpoch: null, shouldRunNow: false, error: plan.error.message },
+      exitCode: 1,
     };
-    if (count > 1)
-      answer.upcoming = upcoming(swf, decision.nextScheduledEpoch, count, (s) =>
-        nextScheduledEpoch(s, 0, zone),
-      );
-    return { answer, exitCode: 0 };
-  } catch (error) {
-    if (!(error instanceof ScheduleError || error instanceof ScheduledWorkflowSpecError)) throw error;
-    return { answer: { nextScheduledEpoch: null, shouldRunNow: false, error: error.message }, exitCode: 1 };
   }
+  const { decision, skips, zone } = plan;
+  const epoch = decision.nextScheduledEpoch;
+  const answer: NextAnswer = {
+    nextScheduledEpoch: epoch,
+    shouldRunNow: decision.shouldRunNow,
+    nextScheduledTime: epoch === null ? null : formatKubeTime(epoch),
+    timezone: zone.name,
+    ...(skips && {
+      skippedTicks: {
+        count: skips.ticks.count,
+        first: formatKubeTime(skips.ticks.firstEpoch),
+        last: formatKubeTime(skips.ticks.lastEpoch),
+        more: skips.ticks.more,
+      },
+    }),
+    ...(plan.kind === 'start' && plan.runNow !== null && { runNow: plan.runNow }),
+  };
+  if (count > 1) answer.upcoming = upcoming(swf, epoch, count, (s) => nextScheduledEpoch(s, 0, zone));
+  return { answer, exitCode: 0 };
 }
 
 /** The next `count` fire times, each computed as if the previous one had run. */

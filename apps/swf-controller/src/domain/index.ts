@@ -62,6 +62,7 @@ export {
   nextResourceName,
 } from './names.js';
 export { DEFAULT_MACRO_TIME_LAYOUT, formatMacros, formatParameters, type MacroValues } from './parameters.js';
+export { planReconcile, type ReconcilePlan, type Requeue, type SkipReport } from './reconcile-plan.js';
 export { KFP_RUN_ID_NAMESPACE, recurringRunRunId } from './run-id.js';
 export {
   buildRunRequest,
