@@ -8,7 +8,7 @@ export const METRICS_JOB = CONTROLLER_NAME;
 
 /**
  * The controller's metrics that the alerts and the dashboard read, by the names its registry serves
- * them under (`apps/swf-controller/src/metrics.ts`). `apps/swf-controller/test/monitoring-agreement.test.ts`
+ * them under (`apps/swf-controller/src/observe/metrics.ts`). `apps/swf-controller/test/monitoring-agreement.test.ts`
  * checks every selector of the generated rules and dashboard against that registry, so a metric
  * renamed on one side only fails the tests.
  */

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { metricSelectors, monitoringQueries, synthMonitoring } from '@swf/manifests';
 import { Histogram, Summary } from 'prom-client';
-import { ControllerMetrics } from '../src/metrics.js';
-import { OVERDUE_REASONS } from '../src/overdue-schedules.js';
+import { ControllerMetrics } from '../src/observe/metrics.js';
+import { OVERDUE_REASONS } from '../src/observe/overdue-schedules.js';
 
 // What the monitoring component of the install and the controller must agree on: every metric its
 // alerts and dashboard query is one the controller serves, under that name and with those labels,

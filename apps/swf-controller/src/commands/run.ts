@@ -2,8 +2,6 @@ import { hostname } from 'node:os';
 import type { SubmitStep } from '@swf/contract';
 import type { Config } from '../config/config.js';
 import { checkFiles, loadKubeConfig } from '../config/environment.js';
-import { Controller } from '../controller.js';
-import { startHealthServer } from '../health-server.js';
 import { ExperimentNamespaces } from '../kfp/experiment-namespaces.js';
 import { createRunClient } from '../kfp/run-client.js';
 import { EventRecorder } from '../kube/events.js';
@@ -13,8 +11,10 @@ import { runLeaderElection } from '../kube/leader-election.js';
 import { GroupBudgets } from '../kube/rate-limiter.js';
 import { ApiServerReachability } from '../kube/reachability.js';
 import { createLogger, type Logger } from '../log.js';
-import { ControllerMetrics } from '../metrics.js';
-import { ScheduledWorkflowReconciler } from '../reconciler.js';
+import { Controller } from '../loop/controller.js';
+import { startHealthServer } from '../observe/health-server.js';
+import { ControllerMetrics } from '../observe/metrics.js';
+import { ScheduledWorkflowReconciler } from '../reconcile/reconciler.js';
 
 /** Options of {@link runController}, for embedding and tests. */
 export interface RunOptions {

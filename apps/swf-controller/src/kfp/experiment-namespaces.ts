@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { ScheduledWorkflowSpecError } from '../domain/errors.js';
 import type { ScheduledWorkflow } from '../domain/types.js';
 import { errorText } from '../error-text.js';
-import type { NamedCallFailure } from '../submit-failure-reason.js';
+import type { NamedCallFailure } from '../observe/submit-failure-reason.js';
 import type { ExperimentReader } from './run-client.js';
 
 /** Condition and event reason when a ScheduledWorkflow names another namespace's experiment. */

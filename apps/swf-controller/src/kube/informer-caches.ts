@@ -1,24 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { type CacheEvents, type Caches, keyOf, type ObjectKey, parseKey } from '../contract.js';
 import { ARGO_GROUP, ARGO_VERSION, ARGO_WORKFLOW_PLURAL, type ArgoWorkflow } from '../domain/argo.js';
 import { scheduledWorkflowAsCached, workflowAsCached } from '../domain/cached.js';
 import { OWNED_WORKFLOW_SELECTOR } from '../domain/labels.js';
 import { type ScheduledWorkflow, SWF_GROUP, SWF_PLURAL, SWF_VERSION } from '../domain/types.js';
 import type { Logger } from '../log.js';
-import { type Caches, keyOf, type ObjectKey, parseKey } from '../reconcile.js';
 import type { KubeApi } from './kube-api.js';
 import { OwnWrites } from './own-writes.js';
 import { ResilientInformer } from './resilient-informer.js';
 import { WorkflowIndex } from './workflow-index.js';
-
-/** What the caches report as the informers deliver changes; handlers only enqueue keys. */
-export interface CacheEvents {
-  /** A ScheduledWorkflow was listed, created or changed by someone other than this controller. */
-  scheduledWorkflowChanged(key: ObjectKey, swf: ScheduledWorkflow): void;
-  /** A ScheduledWorkflow was deleted. */
-  scheduledWorkflowDeleted(key: ObjectKey): void;
-  /** A Workflow made by the ScheduledWorkflow `key` was created, changed or deleted. */
-  ownedWorkflowChanged(key: ObjectKey): void;
-}
 
 /** What {@link InformerCaches} is built from. */
 export interface InformerCachesDeps {

@@ -1,6 +1,6 @@
+import { keyOf, type ObjectKey } from '../contract.js';
 import { lastIndex } from '../domain/names.js';
 import type { ScheduledWorkflow } from '../domain/types.js';
-import { keyOf, type ObjectKey } from '../reconcile.js';
 
 /**
  * Read-your-writes for the ScheduledWorkflow cache: the object this controller last wrote per key,

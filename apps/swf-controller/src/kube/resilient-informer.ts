@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
+import { keyOf } from '../contract.js';
 import { errorText } from '../error-text.js';
 import type { Logger } from '../log.js';
-import { keyOf } from '../reconcile.js';
 
 /**
  * An object the informer caches, as the API server sends it: plain JSON (times are strings, not

@@ -1,6 +1,6 @@
+import { keyOf, type ObjectKey } from '../contract.js';
 import type { ArgoWorkflow } from '../domain/argo.js';
 import { LABEL_SCHEDULED_WORKFLOW_NAME } from '../domain/labels.js';
-import { keyOf, type ObjectKey } from '../reconcile.js';
 
 /**
  * Workflows grouped by the ScheduledWorkflow that made them (its namespace and the name label),

@@ -1,8 +1,8 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { latestVersionScheduledWorkflow } from '@swf/testkit';
-import { DEFAULT_WORKERS } from '../../src/controller.js';
 import type { ArgoWorkflow } from '../../src/domain/argo.js';
 import type { ScheduledWorkflow } from '../../src/domain/types.js';
+import { DEFAULT_WORKERS } from '../../src/loop/controller.js';
 import { createSwf, getSwf, PIPELINE, startStack, type TestStack, waitFor, workflowsOf } from './env.js';
 
 // The top of the hour with a status-write budget far below the burst, as upstream's CLIENT_QPS=5

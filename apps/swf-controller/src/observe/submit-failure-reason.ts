@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { errorText } from './error-text.js';
-import { statusCode } from './kube/kube-api.js';
+import { errorText } from '../error-text.js';
+import { statusCode } from '../kube/kube-api.js';
 
 /** How a run is submitted: an Argo Workflow from the embedded spec, or `CreateRun` on the KFP API server. */
 export type SubmitPath = 'workflow' | 'create_run';

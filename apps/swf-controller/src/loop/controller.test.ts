@@ -1,9 +1,9 @@
 import { pino } from 'pino';
+import type { Reconciler } from '../contract.js';
+import type { ScheduledWorkflow } from '../domain/types.js';
+import { ControllerMetrics } from '../observe/metrics.js';
 import { Controller, type RunnableCaches } from './controller.js';
-import type { ScheduledWorkflow } from './domain/types.js';
-import { ControllerMetrics } from './metrics.js';
-import { WorkQueue } from './queue/work-queue.js';
-import type { Reconciler } from './reconcile.js';
+import { WorkQueue } from './work-queue.js';
 
 const KEY = 'team/hourly';
 const DAY_MS = 24 * 3_600_000;

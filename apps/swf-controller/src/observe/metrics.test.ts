@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { Controller, type RunnableCaches } from './controller.js';
-import type { ScheduledWorkflow } from './domain/types.js';
+import type { ScheduledWorkflow } from '../domain/types.js';
+import { Controller, type RunnableCaches } from '../loop/controller.js';
 import { ControllerMetrics } from './metrics.js';
 
 async function scrape(metrics: ControllerMetrics, name: string): Promise<string> {

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ScheduledWorkflow } from './domain/types.js';
-import { errorText } from './error-text.js';
-import type { CacheEvents } from './kube/informer-caches.js';
-import type { Logger } from './log.js';
-import type { ControllerMetrics } from './metrics.js';
-import { countOverdue } from './overdue-schedules.js';
-import { PacedResync } from './queue/paced-resync.js';
-import { WorkQueue } from './queue/work-queue.js';
-import type { Caches, ObjectKey, Reconciler } from './reconcile.js';
+import type { CacheEvents, Caches, ObjectKey, Reconciler } from '../contract.js';
+import type { ScheduledWorkflow } from '../domain/types.js';
+import { errorText } from '../error-text.js';
+import type { Logger } from '../log.js';
+import type { ControllerMetrics } from '../observe/metrics.js';
+import { countOverdue } from '../observe/overdue-schedules.js';
+import { PacedResync } from './paced-resync.js';
+import { WorkQueue } from './work-queue.js';
 
 /**
  * Workers reconciling in parallel (each key is held by one worker at a time). A worker spends most

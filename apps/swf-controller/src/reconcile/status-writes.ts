@@ -1,11 +1,11 @@
-import { ANNOTATION_RUN_NOW_HONOURED } from './domain/annotations.js';
-import { lastIndex, type ScheduledWorkflow, type ScheduledWorkflowStatus } from './domain/index.js';
-import { LABEL_SCHEDULED_WORKFLOW_ENABLED, LABEL_SCHEDULED_WORKFLOW_STATUS } from './domain/labels.js';
-import { errorText } from './error-text.js';
-import { type KubeApi, statusCode } from './kube/kube-api.js';
-import type { Logger } from './log.js';
-import type { ControllerMetrics } from './metrics.js';
-import { type Caches, type ObjectKey, parseKey } from './reconcile.js';
+import { type Caches, type ObjectKey, parseKey } from '../contract.js';
+import { ANNOTATION_RUN_NOW_HONOURED } from '../domain/annotations.js';
+import { lastIndex, type ScheduledWorkflow, type ScheduledWorkflowStatus } from '../domain/index.js';
+import { LABEL_SCHEDULED_WORKFLOW_ENABLED, LABEL_SCHEDULED_WORKFLOW_STATUS } from '../domain/labels.js';
+import { errorText } from '../error-text.js';
+import { type KubeApi, statusCode } from '../kube/kube-api.js';
+import type { Logger } from '../log.js';
+import type { ControllerMetrics } from '../observe/metrics.js';
 
 /** Deferred writes made at once, each waiting for its own token. */
 const DEFAULT_CONCURRENCY = 8;

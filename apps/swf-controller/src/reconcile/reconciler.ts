@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SubmitStep } from '@swf/contract';
 import { CreateRunRequest, type Run } from '@swf/kfp-api';
+import { type Caches, keyOf, type ObjectKey, type ReconcileResult, type Reconciler } from '../contract.js';
 import {
   ANNOTATION_RUN_NOW,
   ANNOTATION_STARTING_DEADLINE_SECONDS,
@@ -29,19 +30,18 @@ import {
   shouldBlockV1,
   type V1BlockSettings,
   workflowRuns,
-} from './domain/index.js';
-import type { ScheduleError, Zone } from './domain/schedule/index.js';
-import { errorText } from './error-text.js';
-import type { ExperimentGuard } from './kfp/experiment-namespaces.js';
-import type { RunSubmitter } from './kfp/run-client.js';
-import { isUnknownOutcome, UnknownOutcomes } from './kfp/unknown-outcomes.js';
-import { EventReason, type EventRecorder } from './kube/events.js';
-import { type KubeApi, statusCode } from './kube/kube-api.js';
-import type { Logger } from './log.js';
-import type { ControllerMetrics } from './metrics.js';
-import { type Caches, keyOf, type ObjectKey, type ReconcileResult, type Reconciler } from './reconcile.js';
+} from '../domain/index.js';
+import type { ScheduleError, Zone } from '../domain/schedule/index.js';
+import { errorText } from '../error-text.js';
+import type { ExperimentGuard } from '../kfp/experiment-namespaces.js';
+import type { RunSubmitter } from '../kfp/run-client.js';
+import { isUnknownOutcome, UnknownOutcomes } from '../kfp/unknown-outcomes.js';
+import { EventReason, type EventRecorder } from '../kube/events.js';
+import { type KubeApi, statusCode } from '../kube/kube-api.js';
+import type { Logger } from '../log.js';
+import type { ControllerMetrics } from '../observe/metrics.js';
+import { failedCall } from '../observe/submit-failure-reason.js';
 import { DRAIN_DEADLINE_MS, StatusWrites } from './status-writes.js';
-import { failedCall } from './submit-failure-reason.js';
 
 /** Condition reason when a run could not be submitted (retried with backoff). */
 export const SUBMIT_FAILED_REASON = 'SubmitFailed';

@@ -1,5 +1,5 @@
-import type { ArgoWorkflow } from './domain/argo.js';
-import type { ScheduledWorkflow } from './domain/types.js';
+import type { ArgoWorkflow } from '../domain/argo.js';
+import type { ScheduledWorkflow } from '../domain/types.js';
 import { countOverdue, OVERDUE_GRACE_SECONDS, overdueReason } from './overdue-schedules.js';
 
 const NOW = Date.parse('2026-03-01T10:00:00Z') / 1000;

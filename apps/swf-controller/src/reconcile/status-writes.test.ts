@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import type { ScheduledWorkflow } from './domain/types.js';
-import { ControllerMetrics } from './metrics.js';
+import type { ScheduledWorkflow } from '../domain/types.js';
+import { ControllerMetrics } from '../observe/metrics.js';
 import { type StatusWrite, StatusWrites } from './status-writes.js';
 
 const KEY = 'team/hourly';

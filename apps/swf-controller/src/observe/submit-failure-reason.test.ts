@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { ApiException } from '@kubernetes/client-node';
-import { ExperimentReadError } from './kfp/experiment-namespaces.js';
-import { KubeRequestTimeoutError } from './kube/deadline-http.js';
+import { ExperimentReadError } from '../kfp/experiment-namespaces.js';
+import { KubeRequestTimeoutError } from '../kube/deadline-http.js';
 import { failedCall, submitFailureReason } from './submit-failure-reason.js';
 
 const grpcError = (code: number, details = 'refused') =>

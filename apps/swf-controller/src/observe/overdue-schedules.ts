@@ -1,7 +1,7 @@
-import { isCompleted } from './domain/history.js';
-import { maxConcurrency } from './domain/schedule/index.js';
-import type { ScheduledWorkflow } from './domain/types.js';
-import type { Caches, ObjectKey } from './reconcile.js';
+import type { Caches, ObjectKey } from '../contract.js';
+import { isCompleted } from '../domain/history.js';
+import { maxConcurrency } from '../domain/schedule/index.js';
+import type { ScheduledWorkflow } from '../domain/types.js';
 
 /**
  * Why an enabled schedule is past its next run time: its condition is `Error` (its submits fail, or

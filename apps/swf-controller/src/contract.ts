@@ -1,8 +1,8 @@
 /**
  * The reconcile contract, apart from the loop that drives it (as controller-runtime keeps
  * `pkg/reconcile` apart from `pkg/internal/controller`): how a resource is named in the work queue,
- * what a reconciler reads, and what it answers. The controller and the reconciler both depend on
- * this module and not on each other.
+ * what a reconciler reads, what it answers, and what the caches report. The loop, the caches and
+ * the reconciler all depend on this module and not on each other.
  */
 
 import type { ArgoWorkflow } from './domain/argo.js';
@@ -67,4 +67,14 @@ export interface Caches {
    * it, and its update event is known as this controller's own and does not trigger a reconcile.
    */
   wrote(swf: ScheduledWorkflow): void;
+}
+
+/** What the caches report as the informers deliver changes; handlers only enqueue keys. */
+export interface CacheEvents {
+  /** A ScheduledWorkflow was listed, created or changed by someone other than this controller. */
+  scheduledWorkflowChanged(key: ObjectKey, swf: ScheduledWorkflow): void;
+  /** A ScheduledWorkflow was deleted. */
+  scheduledWorkflowDeleted(key: ObjectKey): void;
+  /** A Workflow made by the ScheduledWorkflow `key` was created, changed or deleted. */
+  ownedWorkflowChanged(key: ObjectKey): void;
 }
