@@ -5,9 +5,8 @@
  * naming the annotation and the rule: the resource then gets the `Error` condition and starts nothing.
  */
 
+import { loadZone, ScheduleError, type Zone } from '@swf/go-time';
 import { AnnotationError } from './errors.js';
-import { ScheduleError } from './schedule/errors.js';
-import { loadZone, type Zone } from './schedule/zone.js';
 import type { ScheduledWorkflow } from './types.js';
 
 const PREFIX = 'scheduledworkflows.kubeflow.org/';

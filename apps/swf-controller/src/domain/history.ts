@@ -4,8 +4,8 @@
  * selectors it lists with (`util/label.go`).
  */
 
+import { formatKubeTime } from '@swf/go-time';
 import { type ArgoWorkflow, controllerUid } from './argo.js';
-import { formatKubeTime } from './go-time-format.js';
 import {
   ANNOTATION_RUN_NAME,
   LABEL_ARGO_COMPLETED,

@@ -1,3 +1,4 @@
+export { formatGoTime, formatKubeTime, RFC3339_LAYOUT, StrftimePatternError, strftime } from '@swf/go-time';
 export {
   ANNOTATION_RUN_NOW,
   ANNOTATION_RUN_NOW_HONOURED,
@@ -30,7 +31,6 @@ export {
   ScheduledWorkflowSpecError,
   WorkflowSpecError,
 } from './errors.js';
-export { formatGoTime, formatKubeTime, RFC3339_LAYOUT } from './go-time-format.js';
 export {
   isCompleted,
   nextRunWorkflow,
@@ -81,7 +81,6 @@ export {
   type SpecProblem,
   type StatusInputs,
 } from './status.js';
-export { StrftimePatternError, strftime } from './strftime.js';
 export * from './types.js';
 export {
   behindMessage,

@@ -10,8 +10,7 @@
  * A macro whose value is not given, or that is not recognised, stays as written.
  */
 
-import { formatGoTime } from './go-time-format.js';
-import { StrftimePatternError, strftime } from './strftime.js';
+import { formatGoTime, StrftimePatternError, strftime } from '@swf/go-time';
 
 /** Values the macros expand to; a missing one leaves its macros untouched. */
 export interface MacroValues {

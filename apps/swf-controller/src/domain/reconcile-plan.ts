@@ -4,10 +4,10 @@
  * next` prints it.
  */
 
+import { formatKubeTime } from '@swf/go-time';
 import { readAnnotations } from './annotations.js';
 import type { ArgoWorkflow } from './argo.js';
 import { ScheduledWorkflowSpecError } from './errors.js';
-import { formatKubeTime } from './go-time-format.js';
 import { isCompleted, workflowRuns } from './history.js';
 import { nextIndex } from './names.js';
 import {

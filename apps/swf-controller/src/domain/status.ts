@@ -4,8 +4,8 @@
  * `Error` condition for specs that cannot start a run.
  */
 
+import { formatKubeTime } from '@swf/go-time';
 import { withRunNowHonoured } from './annotations.js';
-import { formatKubeTime } from './go-time-format.js';
 import { LABEL_SCHEDULED_WORKFLOW_ENABLED, LABEL_SCHEDULED_WORKFLOW_STATUS } from './labels.js';
 import { nextIndex } from './names.js';
 import type {

@@ -1,11 +1,10 @@
-import { CRON_FIELD } from './cron.js';
+import { CRON_FIELD, loadZone } from '@swf/go-time';
 import {
   CRON_TRIGGER_FIELD,
   nextCronEpoch,
   nextCronEpochNoCatchup,
   resolveCronTrigger,
 } from './cron-trigger.js';
-import { loadZone } from './zone.js';
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;

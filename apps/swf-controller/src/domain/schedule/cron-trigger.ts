@@ -2,11 +2,11 @@
  * The cron trigger (`spec.trigger.cronSchedule`), with the upstream controller's semantics
  * (`CronSchedule` in KFP's `scheduledworkflow/util`).
  */
+
+import type { Zone } from '@swf/go-time';
+import { CRON_FIELD, type CronExpression, parseCron, ScheduleError } from '@swf/go-time';
 import type { CronSchedule } from '../types.js';
-import { CRON_FIELD, type CronExpression, parseCron } from './cron.js';
-import { ScheduleError } from './errors.js';
 import { resolveTimeWindow, type TimeWindow } from './times.js';
-import type { Zone } from './zone.js';
 
 /** Path of the trigger in the resource. */
 export const CRON_TRIGGER_FIELD = 'spec.trigger.cronSchedule';

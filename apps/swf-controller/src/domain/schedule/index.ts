@@ -2,7 +2,18 @@
  * The schedule engine: robfig/cron v1 expressions, IANA zones with Go's calendar rules, periodic and
  * cron triggers, and the per-resource decisions (next run, run now, concurrency, history size).
  */
-export { CRON_FIELD, type CronExpression, parseCron } from './cron.js';
+export {
+  CRON_FIELD,
+  type CronExpression,
+  loadZone,
+  type OffsetPeriod,
+  parseCron,
+  ScheduleError,
+  TIME_ZONE_SETTING,
+  UTC,
+  type WallClock,
+  Zone,
+} from '@swf/go-time';
 export {
   CRON_TRIGGER_FIELD,
   type CronTrigger,
@@ -10,7 +21,6 @@ export {
   nextCronEpochNoCatchup,
   resolveCronTrigger,
 } from './cron-trigger.js';
-export { ScheduleError } from './errors.js';
 export {
   nextPeriodicEpoch,
   nextPeriodicEpochNoCatchup,
@@ -36,11 +46,3 @@ export {
   type SkippedTicks,
 } from './schedule.js';
 export { parseOptionalRfc3339, parseRfc3339, resolveTimeWindow, type TimeWindow } from './times.js';
-export {
-  loadZone,
-  type OffsetPeriod,
-  TIME_ZONE_SETTING,
-  UTC,
-  type WallClock,
-  Zone,
-} from './zone.js';

@@ -2,8 +2,9 @@
  * The fixed-interval trigger (`spec.trigger.periodicSchedule`), with the upstream controller's
  * semantics (`PeriodicSchedule` in KFP's `scheduledworkflow/util`).
  */
+
+import { ScheduleError } from '@swf/go-time';
 import type { PeriodicSchedule } from '../types.js';
-import { ScheduleError } from './errors.js';
 import { resolveTimeWindow, type TimeWindow } from './times.js';
 
 /** Path of the trigger in the resource. */

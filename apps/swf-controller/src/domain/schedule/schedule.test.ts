@@ -1,3 +1,4 @@
+import { loadZone, type Zone } from '@swf/go-time';
 import type { ScheduledWorkflow, ScheduledWorkflowSpec } from '../types.js';
 import {
   decideSchedule,
@@ -7,7 +8,6 @@ import {
   maxHistory,
   nextScheduledEpoch,
 } from './schedule.js';
-import { loadZone, type Zone } from './zone.js';
 
 const SECOND = 1;
 const MINUTE = 60 * SECOND;

@@ -5,12 +5,13 @@
  * `scheduledworkflow/util`), except that a schedule upstream would silently never fire, or fire on
  * every sync, raises a {@link ScheduleError} naming the field at fault.
  */
+
+import type { Zone } from '@swf/go-time';
+import { ScheduleError } from '@swf/go-time';
 import type { ScheduledWorkflow } from '../types.js';
 import { nextCronEpoch, nextCronEpochNoCatchup, resolveCronTrigger } from './cron-trigger.js';
-import { ScheduleError } from './errors.js';
 import { nextPeriodicEpoch, nextPeriodicEpochNoCatchup, resolvePeriodicTrigger } from './periodic.js';
 import { parseOptionalRfc3339, parseRfc3339 } from './times.js';
-import type { Zone } from './zone.js';
 
 /** `spec.maxConcurrency` when unset. */
 export const DEFAULT_MAX_CONCURRENCY = 1;

@@ -2,8 +2,7 @@
  * The times a ScheduledWorkflow carries: RFC 3339 strings (Kubernetes `metav1.Time`), read as whole
  * epoch seconds, and the start/end window of a trigger.
  */
-import { daysFromCivil } from '../calendar.js';
-import { ScheduleError } from './errors.js';
+import { daysFromCivil, ScheduleError } from '@swf/go-time';
 
 /**
  * RFC 3339 as Kubernetes writes it, with an optional fraction and a numeric offset allowed:

@@ -9,7 +9,7 @@
  *
  * All instants are whole seconds since the Unix epoch.
  */
-import { type CivilTime, civilTime, daysFromCivil } from '../calendar.js';
+import { type CivilTime, civilTime, daysFromCivil } from './calendar.js';
 import { ScheduleError } from './errors.js';
 
 const SECONDS_PER_DAY = 86_400;
