@@ -40,6 +40,24 @@ function controllerWith(queue: WorkQueue): Controller {
   });
 }
 
+/** Controllers a test started, stopped after it even when an assertion failed. */
+const started: Array<{ stop: AbortController; running: Promise<void> }> = [];
+
+afterEach(async () => {
+  for (const { stop, running } of started.splice(0)) {
+    stop.abort();
+    await running;
+  }
+});
+
+/** Runs `controller` until the test ends (or `stop` aborts). */
+function runUntilDone(controller: Controller, caches: RunnableCaches, reconciler: Reconciler) {
+  const stop = new AbortController();
+  const running = controller.run(caches, reconciler, stop.signal);
+  started.push({ stop, running });
+  return { stop, running };
+}
+
 const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
 };
@@ -107,5 +125,102 @@ describe('Controller', () => {
     expect(queue.delayedCount).toBe(0);
     expect(queue.failures('team/other')).toBe(0);
     queue.shutDown();
+  });
+
+  it('starts no reconcile before the caches have synced', async () => {
+    const controller = controllerWith(new WorkQueue());
+    let synced: () => void = () => {};
+    const caches: RunnableCaches = {
+      ...cachesOf({ current: swf('x') }),
+      start: () => new Promise<void>((resolve) => (synced = resolve)),
+    };
+    const seen: boolean[] = [];
+    let started = false;
+    const reconciler: Reconciler = {
+      async reconcile() {
+        seen.push(started);
+        return {};
+      },
+    };
+    const { stop, running } = runUntilDone(controller, caches, reconciler);
+    controller.queue.add(KEY);
+    await settle();
+    expect(seen).toEqual([]);
+    expect(controller.running).toBe(false);
+    started = true;
+    synced();
+    await settle();
+    stop.abort();
+    await running;
+
+    expect(seen).toEqual([true]);
+  });
+
+  it('forgets the failures of a key that succeeds, and requeues it at the time it asks for', async () => {
+    const now = 1_000_000;
+    const queue = new WorkQueue();
+    const controller = new Controller({
+      resyncIntervalMs: 3_600_000,
+      log: pino({ level: 'silent' }),
+      metrics: new ControllerMetrics(),
+      workers: 1,
+      queue,
+      now: () => now,
+    });
+    // It failed once before: backing off, until the expedite below hands it to the worker.
+    queue.addRateLimited(KEY, now);
+    const reconciler: Reconciler = { reconcile: async () => ({ requeueAtMs: now + 60_000 }) };
+    runUntilDone(controller, cachesOf({ current: swf('x') }), reconciler);
+    queue.expedite(KEY);
+    await settle();
+    expect(queue.failures(KEY)).toBe(0);
+    expect(queue.delayedCount).toBe(1);
+  });
+
+  it('retries a failing key with a backoff that grows per failure', async () => {
+    const queue = new WorkQueue({ baseDelayMs: 60_000 });
+    const controller = controllerWith(queue);
+    const reconciler: Reconciler = {
+      async reconcile() {
+        throw new Error('kube-apiserver: 503');
+      },
+    };
+    runUntilDone(controller, cachesOf({ current: swf('x') }), reconciler);
+    queue.add(KEY);
+    await settle();
+    expect(queue.failures(KEY)).toBe(1);
+    expect(queue.isBackingOff(KEY)).toBe(true);
+    queue.expedite(KEY);
+    await settle();
+    expect(queue.failures(KEY)).toBe(2);
+  });
+
+  it('lets a reconcile in flight finish before it returns from a shutdown', async () => {
+    const controller = controllerWith(new WorkQueue());
+    let finish: () => void = () => {};
+    let finished = false;
+    const reconciler: Reconciler = {
+      reconcile: () =>
+        new Promise((resolve) => {
+          finish = () => {
+            finished = true;
+            resolve({});
+          };
+        }),
+    };
+    let returned = false;
+    const { stop, running } = runUntilDone(controller, cachesOf({ current: swf('x') }), reconciler);
+    void running.then(() => {
+      returned = true;
+    });
+    controller.queue.add(KEY);
+    await settle();
+    stop.abort();
+    await settle();
+    expect(returned).toBe(false);
+    finish();
+    await running;
+    expect(finished).toBe(true);
+    expect(controller.running).toBe(false);
   });
 });
