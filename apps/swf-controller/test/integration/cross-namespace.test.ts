@@ -81,13 +81,11 @@ async function warningsOf(name: string): Promise<CoreV1Event[]> {
 }
 
 describe("a ScheduledWorkflow naming another namespace's experiment", () => {
-  let foreignUid: string | undefined;
-
   it('makes nothing and says why, while one naming its own keeps running', async () => {
     const own = await createSwf(env, recurringRun('own', EXPERIMENT_A));
     // Made through KFP disabled, so it runs nothing before the edit turns it on, naming team-b's experiment.
     const foreign = await createSwf(env, recurringRun('foreign', EXPERIMENT_A, false));
-    foreignUid = foreign.metadata.uid;
+    const foreignUid = foreign.metadata.uid;
     await edit('foreign', { experimentId: EXPERIMENT_B, enabled: true });
 
     const refused = await waitFor('the Error condition', async () => {
@@ -118,9 +116,7 @@ describe("a ScheduledWorkflow naming another namespace's experiment", () => {
     const current = await getSwf(env, TEAM_A, 'foreign');
     expect(current.status?.trigger?.lastWorkflowIndex).toBeUndefined();
     expect(current.status?.conditions?.[0]?.reason).toBe('CrossNamespaceExperiment');
-  });
-
-  it('read each experiment once, as the controller, which the generated RBAC allows in every namespace', () => {
+    // Each experiment read once, as the controller, which the generated RBAC allows in every namespace.
     expect(kfp.experimentCalls.map((c) => [c.experimentId, c.identity, c.outcome]).sort()).toEqual([
       [EXPERIMENT_A, CONTROLLER_IDENTITY, 'found'],
       [EXPERIMENT_B, CONTROLLER_IDENTITY, 'found'],
@@ -133,21 +129,25 @@ describe("a ScheduledWorkflow naming another namespace's experiment", () => {
     permissive = startController(
       ...stackControllerSettings(env, kfp, { flags: ['--allowCrossNamespaceExperiments'] }),
     );
+    // A recurring run made through KFP with its own experiment, then edited to team-b's.
+    const foreign = await createSwf(env, recurringRun('foreign-unchecked', EXPERIMENT_A, false));
+    const foreignUid = foreign.metadata.uid;
+    await edit('foreign-unchecked', { experimentId: EXPERIMENT_B, enabled: true });
 
     await waitFor(
       'a run in team-b',
-      async () => ((await workflowsOf(env, TEAM_B, 'foreign')).length > 0 ? true : undefined),
+      async () => ((await workflowsOf(env, TEAM_B, 'foreign-unchecked')).length > 0 ? true : undefined),
       20_000,
     );
     expect(callsOf(foreignUid).map((c) => [c.request.run?.experimentId, c.outcome])).toContainEqual([
       EXPERIMENT_B,
       'created',
     ]);
-    const swf = await waitFor('the condition back to Enabled', async () => {
-      const current = await getSwf(env, TEAM_A, 'foreign');
-      return current.status?.conditions?.[0]?.type === 'Enabled' ? current : undefined;
+    const swf = await waitFor('the status recording its run', async () => {
+      const current = await getSwf(env, TEAM_A, 'foreign-unchecked');
+      return (current.status?.trigger?.lastWorkflowIndex ?? 0) >= 1 ? current : undefined;
     });
-    expect(swf.status?.trigger?.lastWorkflowIndex).toBeGreaterThanOrEqual(1);
+    expect(swf.status?.conditions?.[0]?.type).toBe('Enabled');
     expect(kfp.experimentCalls).toHaveLength(reads);
   });
 });

@@ -64,7 +64,7 @@ describe('with the identity off in a multi-user cluster', () => {
     expect(kfp.experimentCalls.map((c) => c.outcome)).toContainEqual(expect.objectContaining({ code: 16 }));
   });
 
-  it('keeps working: an embedded-spec schedule still makes workflows', async () => {
+  it('keeps working: an embedded-spec schedule still makes workflows, and /metrics, /healthz and /readyz show it', async () => {
     await createSwf(
       env,
       scheduledWorkflow(TEAM, 'embedded', {
@@ -85,9 +85,7 @@ describe('with the identity off in a multi-user cluster', () => {
       })) as { items: ArgoWorkflow[] };
       return list.items.length >= 2 ? true : undefined;
     });
-  });
 
-  it('serves upstream metric names, lateness, health and readiness', async () => {
     const metrics = await get('/metrics');
     expect(metrics.status).toBe(200);
     for (const name of [
